@@ -1,0 +1,45 @@
+"""Exceptions and the exit codes the CLI maps them to.
+
+Every command exits with one of these codes, so scripts and CI can tell a
+defect in the data (1) from input that could not be read at all (2) and from a
+run that hit a time or resource limit (3). The README documents the same table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_FAILED_CHECK = 1
+EXIT_BAD_INPUT = 2
+EXIT_LIMIT = 3
+
+
+class ProbkgError(Exception):
+    """Base class; `exit_code` says how the CLI should end."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+@dataclass
+class InputError(ProbkgError):
+    """A file could not be read or parsed; names the file and, where known, the place."""
+
+    path: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+class LimitError(ProbkgError):
+    """A time, size or memory limit was reached before the work finished."""
+
+    exit_code = EXIT_LIMIT

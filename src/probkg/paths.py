@@ -1,0 +1,78 @@
+"""Where the project's folders are.
+
+The CLI runs from a checkout, so every folder is found relative to the project
+root: the folder holding `ontology/` and `graph/`. The corpus lives beside the
+checkout in `../shared/sources/`, never inside it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+GRAPH_BASE = "https://w3id.org/probation-kg/graph/"
+"""Named graphs are minted from a file's path relative to the project root."""
+
+
+def _find_root() -> Path:
+    env = os.environ.get("PROBKG_ROOT")
+    if env:
+        return Path(env).resolve()
+    for start in (Path.cwd(), Path(__file__).resolve().parent):
+        for candidate in (start, *start.parents):
+            if (candidate / "ontology").is_dir() and (candidate / "graph").is_dir():
+                return candidate
+    return Path.cwd()
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The project's folders; every command takes its defaults from here."""
+
+    root: Path
+
+    @property
+    def ontology(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def graph(self) -> Path:
+        return self.root / "graph"
+
+    @property
+    def shapes(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def queries(self) -> Path:
+        return self.root / "queries"
+
+    @property
+    def build(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def sources(self) -> Path:
+        return self.root.parent / "shared" / "sources"
+
+    def data_files(self) -> list[Path]:
+        """Ontology and graph files in a fixed order: what `build` loads."""
+        files = sorted(self.ontology.rglob("*.ttl")) + sorted(self.graph.rglob("*.ttl"))
+        return files
+
+    def core_files(self) -> list[Path]:
+        """What any subset of the graph needs beside it: the ontology and the document list."""
+        return sorted(self.ontology.rglob("*.ttl")) + [self.graph / "sources" / "documents.ttl"]
+
+    def graph_name(self, path: Path) -> str:
+        """The named graph a file is loaded into: its provenance."""
+        try:
+            rel = path.resolve().relative_to(self.root)
+        except ValueError:
+            rel = Path("external") / path.name
+        return GRAPH_BASE + rel.with_suffix("").as_posix()
+
+
+def layout() -> Layout:
+    return Layout(_find_root())

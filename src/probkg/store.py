@@ -1,0 +1,151 @@
+"""The store layer: load Turtle files into one dataset, one named graph per file.
+
+Oxigraph (pyoxigraph) is the embedded engine: it parses and answers SPARQL an
+order of magnitude faster than rdflib's default store (see `bench/`). Every
+other layer reaches the data through `KnowledgeGraph`, so the engine can change
+here without touching callers. Validation is the one exception: pyshacl needs
+an rdflib graph, and `rdflib_graph` parses the files with rdflib's own parser
+because rdflib does not equate Oxigraph's `xsd:string` literals with plain ones
+(`../shared/notes/traps.md`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from .errors import InputError
+from .paths import Layout, layout as default_layout
+
+PREFIXES = {
+    "dcterms": "http://purl.org/dc/terms/",
+    "oa": "http://www.w3.org/ns/oa#",
+    "org": "http://www.w3.org/ns/org#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "pko": "https://w3id.org/probation-kg/ontology#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": "https://schema.org/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "sosa": "http://www.w3.org/ns/sosa/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+ID_BASE = "https://w3id.org/probation-kg/id/"
+ID_KINDS = (
+    "organisation", "person", "place", "programme", "service", "initiative", "contract",
+    "system", "arrangement", "legislation", "document", "inspection", "framework", "vocab",
+    "theme", "measure", "rating", "observation", "finding", "recommendation", "claim",
+    "quote", "event", "ownership", "membership",
+)
+PREFIXES.update({kind: f"{ID_BASE}{kind}/" for kind in ID_KINDS})
+
+
+def sparql_prologue() -> str:
+    """PREFIX lines for every prefix the project uses, for queries and editors."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+_LOCATION = re.compile(r"line (\d+)(?: between columns (\d+)| column (\d+))?")
+
+
+def _input_error(path: Path, exc: Exception) -> InputError:
+    """Turn a parser's exception into an error naming file, line and column."""
+    text = str(exc)
+    line = getattr(exc, "lineno", None)
+    column = getattr(exc, "offset", None)
+    if line is None:
+        match = _LOCATION.search(text)
+        if match:
+            line = int(match.group(1))
+            col = match.group(2) or match.group(3)
+            column = int(col) if col else None
+    message = re.sub(r"^Parser error at line \d+ (between columns \d+ and \d+|column \d+): ", "", text)
+    message = re.sub(r" \([^()]*, line \d+\)$", "", message)
+    return InputError(str(path), message, line, column)
+
+
+@dataclass
+class KnowledgeGraph:
+    """The loaded dataset: an Oxigraph store plus the files it came from."""
+
+    store: ox.Store
+    files: list[Path] = field(default_factory=list)
+    layout: Layout = field(default_factory=default_layout)
+
+    def query(self, sparql: str, *, prologue: bool = True) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run SPARQL over the union of all named graphs."""
+        text = sparql_prologue() + sparql if prologue else sparql
+        return self.store.query(text, use_default_graph_as_union=True)
+
+    def select(self, sparql: str) -> list[dict[str, str]]:
+        """Run a SELECT and return rows of plain strings (values, not terms)."""
+        solutions = self.query(sparql)
+        names = [v.value for v in solutions.variables]
+        return [
+            {name: term.value for name in names if (term := row[name]) is not None}
+            for row in solutions
+        ]
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def graph_of(self, path: Path) -> str:
+        return self.layout.graph_name(path)
+
+
+def parse_check(path: Path) -> None:
+    """Parse one Turtle file without loading it, raising InputError on a syntax error."""
+    try:
+        for _ in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            pass
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise _input_error(path, exc) from None
+
+
+def load(files: Iterable[Path] | None = None, lay: Layout | None = None) -> KnowledgeGraph:
+    """Load the ontology and graph files (by default all of them) into a new store.
+
+    Each file becomes its own named graph, so every triple keeps its provenance.
+    """
+    lay = lay or default_layout()
+    paths = list(files) if files is not None else lay.data_files()
+    store = ox.Store()
+    for path in paths:
+        if not path.is_file():
+            raise InputError(str(path), "no such file")
+        try:
+            store.bulk_load(
+                path=str(path), format=ox.RdfFormat.TURTLE,
+                to_graph=ox.NamedNode(lay.graph_name(path)),
+            )
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise _input_error(path, exc) from None
+    return KnowledgeGraph(store, paths, lay)
+
+
+def load_trig(path: Path, lay: Layout | None = None) -> KnowledgeGraph:
+    """Load a built artefact (TriG) back into a store."""
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise _input_error(path, exc) from None
+    return KnowledgeGraph(store, [path], lay or default_layout())
+
+
+def rdflib_graph(paths: Iterable[Path]) -> rdflib.Graph:
+    """Parse files with rdflib's own Turtle parser into one graph, for pyshacl."""
+    graph = rdflib.Graph()
+    for path in paths:
+        try:
+            graph.parse(str(path), format="turtle")
+        except Exception as exc:  # rdflib raises several unrelated types
+            raise _input_error(path, exc) from None
+    return graph
+
