@@ -153,9 +153,12 @@ def check(kg: KnowledgeGraph, sources: Path) -> list[Failure]:
     return failures
 
 
-def _quotes_by_subject(kg: KnowledgeGraph, pattern: str) -> dict[str, tuple[str, list[str]]]:
+def _quotes_by_subject(kg: KnowledgeGraph, cls: str) -> dict[str, tuple[str, list[str]]]:
+    """Instances of `cls` (or its subclasses) with the file they are typed in and their quotes."""
     out: dict[str, tuple[str, list[str]]] = {}
-    for row in kg.query(f"SELECT ?s ?g ?q WHERE {{ GRAPH ?g {{ {pattern} }} OPTIONAL {{ ?s pko:hasEvidence ?q }} }}"):
+    for row in kg.query(f"""SELECT ?s ?g ?q WHERE {{
+            GRAPH ?g {{ ?s a ?c }} ?c rdfs:subClassOf* {cls}
+            OPTIONAL {{ ?s pko:hasEvidence ?q }} }}"""):
         s = row["s"].value
         file, quotes = out.setdefault(s, (_file_of(row["g"].value), []))
         if row["q"] is not None:
@@ -165,7 +168,7 @@ def _quotes_by_subject(kg: KnowledgeGraph, pattern: str) -> dict[str, tuple[str,
 
 def _check_numbers(kg: KnowledgeGraph, quote_ok: dict[str, str]) -> list[Failure]:
     failures = []
-    subjects = _quotes_by_subject(kg, "?s a/rdfs:subClassOf* pko:Observation")
+    subjects = _quotes_by_subject(kg, "pko:Observation")
     values: dict[str, list[tuple[str, str]]] = {}
     for row in kg.query("""
         SELECT ?s ?p ?v WHERE { ?s ?p ?v VALUES ?p { pko:value pko:numerator pko:denominator } }"""):
@@ -184,7 +187,7 @@ def _check_numbers(kg: KnowledgeGraph, quote_ok: dict[str, str]) -> list[Failure
 
 def _check_claims(kg: KnowledgeGraph, quote_ok: dict[str, str]) -> list[Failure]:
     failures = []
-    subjects = _quotes_by_subject(kg, "?s a pko:Claim")
+    subjects = _quotes_by_subject(kg, "pko:Claim")
     claimed: dict[str, list[tuple[str, str]]] = {}
     for row in kg.query("""
         SELECT ?s ?p ?v WHERE { ?s a pko:Claim ; ?p ?v VALUES ?p { pko:claimedValue pko:reportedValue } }"""):

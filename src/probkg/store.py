@@ -78,10 +78,16 @@ class KnowledgeGraph:
     files: list[Path] = field(default_factory=list)
     layout: Layout = field(default_factory=default_layout)
 
-    def query(self, sparql: str, *, prologue: bool = True) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run SPARQL over the union of all named graphs."""
-        text = sparql_prologue() + sparql if prologue else sparql
-        return self.store.query(text, use_default_graph_as_union=True)
+    def query(
+        self, sparql: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal] | None = None,
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run SPARQL over the union of all named graphs, with the project's prefixes predeclared.
+
+        `substitutions` binds variables to RDF terms before evaluation, so values
+        never have to be pasted into query text.
+        """
+        return self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True,
+                                substitutions=substitutions)
 
     def select(self, sparql: str) -> list[dict[str, str]]:
         """Run a SELECT and return rows of plain strings (values, not terms)."""

@@ -1,0 +1,99 @@
+"""The evidence rule: quotes verbatim up to whitespace, numbers present in their quotes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from probkg import evidence
+from probkg.cli import main
+from probkg.errors import EXIT_FAILED_CHECK
+from probkg.paths import Layout
+from probkg.store import load
+
+
+def test_normalise_folds_every_kind_of_whitespace() -> None:
+    assert evidence.normalise(" a\tb\n\nc\u00a0d  ") == "a b c d"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "expected"),
+    [
+        ("manage a total of 2,466 active cases", "2466", True),
+        ("manage a total of 12,466 active cases", "2466", False),
+        ("the average caseload was 33.28 for a probation officer", "33.28", True),
+        ("the average caseload was 33.28 for a probation officer", "3.28", False),
+        ("| Score 5/24 |", "5", True),
+        ("| Score 5/24 |", "24", True),
+        ("just over half (52 per cent) said", "52", True),
+        ("152 cases", "52", False),
+        ("a standdown rate of 1.25 per cent", "1.25", True),
+        ("1,418 full-time equivalent staff", "1418.0", True),
+    ],
+)
+def test_numbers_are_matched_whole(text: str, value: str, expected: bool) -> None:
+    assert evidence.contains_number(text, value) is expected
+
+
+DOC = """@prefix document: <https://w3id.org/probation-kg/id/document/> .
+@prefix pko: <https://w3id.org/probation-kg/ontology#> .
+document:t a pko:SourceDocument ; pko:corpusFile "t.txt" .
+"""
+
+FACTS = """@prefix document: <https://w3id.org/probation-kg/id/document/> .
+@prefix finding: <https://w3id.org/probation-kg/id/finding/> .
+@prefix observation: <https://w3id.org/probation-kg/id/observation/> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix pko: <https://w3id.org/probation-kg/ontology#> .
+@prefix quote: <https://w3id.org/probation-kg/id/quote/> .
+finding:ok a pko:Finding ; pko:hasEvidence quote:ok .
+quote:ok a pko:EvidenceQuote ; oa:hasSource document:t ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "The division has five dedicated   Victim Contact Units" ] .
+finding:altered a pko:Finding ; pko:hasEvidence quote:altered .
+quote:altered a pko:EvidenceQuote ; oa:hasSource document:t ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "The division has six dedicated Victim Contact Units" ] .
+finding:bare a pko:Finding .
+observation:wrong a pko:Statistic ; pko:value 2467 ; pko:hasEvidence quote:num .
+quote:num a pko:EvidenceQuote ; oa:hasSource document:t ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "manage a total of 2,466 active cases" ] .
+"""
+
+SOURCE = "The division has five dedicated\nVictim Contact Units which manage a total of 2,466 active cases.\n"
+
+
+@pytest.fixture()
+def tiny_project(tmp_path: Path, lay: Layout) -> tuple[Layout, Path]:
+    """A project with the real ontology, one document, and facts good and bad."""
+    root = tmp_path / "project"
+    shutil.copytree(lay.ontology, root / "ontology")
+    (root / "graph" / "sources").mkdir(parents=True)
+    (root / "graph" / "sources" / "documents.ttl").write_text(DOC)
+    (root / "graph" / "facts.ttl").write_text(FACTS)
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "t.txt").write_text(SOURCE)
+    return Layout(root), sources
+
+
+def test_checker_reports_each_broken_rule(tiny_project: tuple[Layout, Path]) -> None:
+    tiny, sources = tiny_project
+    failures = {(f.node, f.problem.split(" ")[0]) for f in evidence.check(load(lay=tiny), sources)}
+    assert ("quote/altered", "quote") in failures  # one word changed: not verbatim
+    assert ("finding/bare", "has") in failures  # no evidence at all
+    assert ("observation/wrong", "pko:value") in failures  # 2467 is not in its quote
+    assert not any(node in ("quote/ok", "finding/ok") for node, _ in failures)
+
+
+def test_cli_exits_1_and_lists_failures(tiny_project: tuple[Layout, Path]) -> None:
+    tiny, sources = tiny_project
+    result = CliRunner().invoke(main, ["--root", str(tiny.root), "check-evidence", "--sources", str(sources)])
+    assert result.exit_code == EXIT_FAILED_CHECK
+    assert "quote/altered" in result.output and "graph/facts.ttl" in result.output
+
+
+def test_every_quote_in_the_real_graph_is_verbatim(kg, lay: Layout) -> None:
+    failures = evidence.check(kg, lay.sources)
+    assert failures == [], "\n".join(map(str, failures[:30]))

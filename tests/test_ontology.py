@@ -1,0 +1,67 @@
+"""Ontology QC: well-formed OWL, every term of ours documented, every term used declared."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import rdflib
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from probkg.paths import Layout
+from probkg.store import rdflib_graph
+
+PKO = rdflib.Namespace("https://w3id.org/probation-kg/ontology#")
+BUILT_IN = (str(RDF), str(RDFS), str(OWL))
+DECLARATIONS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+
+
+def ontology(lay: Layout) -> rdflib.Graph:
+    return rdflib_graph(sorted(lay.ontology.rglob("*.ttl")))
+
+
+def declared(onto: rdflib.Graph) -> set[rdflib.URIRef]:
+    return {s for kind in DECLARATIONS for s in onto.subjects(RDF.type, kind)}
+
+
+def test_every_term_of_ours_has_label_and_definition(lay: Layout) -> None:
+    onto = ontology(lay)
+    ours = {t for t in declared(onto) if str(t).startswith(str(PKO))}
+    assert len(ours) > 60
+    missing = sorted(str(t) for t in ours if not (onto.value(t, RDFS.label) and onto.value(t, SKOS.definition)))
+    assert missing == []
+
+
+def test_every_class_and_predicate_used_in_the_graph_is_declared(lay: Layout) -> None:
+    onto = ontology(lay)
+    known = declared(onto)
+    data = rdflib_graph(sorted(lay.graph.rglob("*.ttl")))
+    used = set(data.predicates()) | set(data.objects(None, RDF.type))
+    undeclared = sorted(str(t) for t in used if t not in known and not str(t).startswith(BUILT_IN))
+    assert undeclared == []
+
+
+def test_ontology_loads_in_owlready2(lay: Layout, tmp_path: Path) -> None:
+    """A second, independent OWL tool reads the ontology and sees the same classes."""
+    import owlready2
+
+    onto = ontology(lay)
+    onto.remove((None, OWL.imports, None))  # the module is merged in; no fetching
+    path = tmp_path / "probation-kg.nt"
+    onto.serialize(path, format="nt", encoding="utf-8")
+    world = owlready2.World()
+    loaded = world.get_ontology(path.as_uri()).load()
+    ours = {str(c.iri) for c in world.classes() if str(c.iri).startswith(str(PKO))}
+    expected = {str(c) for c in onto.subjects(RDF.type, OWL.Class) if str(c).startswith(str(PKO))}
+    assert loaded is not None and ours == expected
+    props = {str(p.iri) for p in world.properties() if str(p.iri).startswith(str(PKO))}
+    assert "https://w3id.org/probation-kg/ontology#hasEvidence" in props
+
+
+def test_catalog_maps_the_import_to_a_local_file(lay: Layout) -> None:
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(lay.ontology / "catalog-v001.xml").getroot()
+    imports = {str(o) for o in ontology(lay).objects(None, OWL.imports)}
+    mapped = {u.get("name"): u.get("uri") for u in root}
+    assert imports <= set(mapped)
+    assert all((lay.ontology / uri).is_file() for uri in mapped.values())
