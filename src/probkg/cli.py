@@ -12,10 +12,12 @@ from pathlib import Path
 import click
 
 from . import build as build_mod
-from . import evidence, stats as stats_mod
-from .errors import EXIT_FAILED_CHECK, ProbkgError
+from . import engines, evidence, stats as stats_mod
+from .errors import EXIT_FAILED_CHECK, InputError, ProbkgError
 from .paths import Layout, layout
+from .queries import SavedQuery, catalogue, parse_params
 from .render import table
+from .results import FORMATS, render
 from .store import load
 
 
@@ -80,3 +82,44 @@ def check_evidence(lay: Layout, files: tuple[Path, ...], sources: Path | None) -
         click.echo(f"{len(failures)} evidence failures ({quotes} quotes checked)", err=True)
         sys.exit(EXIT_FAILED_CHECK)
     click.echo(f"all {quotes} quotes verified against {sources or lay.sources}")
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--list", "list_", is_flag=True, help="List the saved queries with their parameters.")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Run the query in this .rq file instead of a saved one.")
+@click.option("-q", "query_text", help="Run this query text instead of a saved one.")
+@click.option("--endpoint", help="Run against this SPARQL 1.1 endpoint URL instead of the local graph.")
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
+              help="Local engine (ignored with --endpoint).")
+@click.pass_obj
+def query(lay: Layout, name: str | None, list_: bool, params: tuple[str, ...], fmt: str,
+          query_file: Path | None, query_text: str | None, endpoint: str | None, engine: str) -> None:
+    """Run a saved query by NAME, a query file, or query text; or --list the saved queries."""
+    saved = catalogue(lay.queries)
+    if list_:
+        click.echo(table(["name", "summary", "parameters"],
+                         [[q.name, q.summary, ", ".join(p.describe() for p in q.params)] for q in saved.values()]))
+        return
+    if sum(x is not None for x in (name, query_file, query_text)) != 1:
+        raise InputError("query", "give exactly one of NAME, --file or -q (or --list)")
+    if name is not None:
+        if name not in saved:
+            raise InputError("query", f"no saved query named {name!r}; see probkg query --list")
+        chosen = saved[name]
+    elif query_file is not None:
+        chosen = SavedQuery.read(query_file)
+    else:
+        chosen = SavedQuery.parse("-q", query_text or "", Path("-q"))
+    bindings = chosen.bind(parse_params(params))
+    runner: engines.Engine
+    if endpoint:
+        runner = engines.RemoteEngine(endpoint)
+    elif engine == "rdflib":
+        runner = engines.RdflibEngine(lay)
+    else:
+        runner = engines.OxigraphEngine(load(lay=lay))
+    click.echo(render(runner.run(chosen.text, bindings), fmt), nl=False)
