@@ -1,0 +1,45 @@
+"""Every saved query returns the same rows on every local engine the project supports."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+import pytest
+
+from probkg.engines import OxigraphEngine, RdflibEngine
+from probkg.paths import layout
+from probkg.queries import catalogue
+from probkg.results import ResultSet
+
+SAVED = catalogue(layout().queries)
+
+
+def canonical(result: ResultSet) -> list[tuple[str, ...]]:
+    """Rows as sorted tuples; numbers compared by value, GROUP_CONCAT parts as word multisets.
+
+    Row order and the order inside GROUP_CONCAT are left undefined by SPARQL, so
+    they are not compared here; everything else must match exactly.
+    """
+    def value(v: str | None) -> str:
+        if v is None:
+            return ""
+        try:
+            return str(Decimal(v).normalize())
+        except InvalidOperation:
+            return " ".join(sorted(v.replace(",", " ").replace("|", " ").split()))
+
+    return sorted(tuple(value(v) for v in row) for row in result.values())
+
+
+@pytest.fixture(scope="module")
+def engines(kg, lay):
+    return OxigraphEngine(kg), RdflibEngine(lay)
+
+
+@pytest.mark.parametrize("name", sorted(SAVED))
+def test_oxigraph_and_rdflib_agree(engines, name: str) -> None:
+    query = SAVED[name]
+    bindings = query.bind({})
+    oxigraph, rdflib_ = (engine.run(query.text, bindings) for engine in engines)
+    assert oxigraph.variables == rdflib_.variables
+    assert canonical(oxigraph) == canonical(rdflib_)
