@@ -19,9 +19,11 @@ from typing import Protocol
 import pyoxigraph as ox
 import rdflib
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import SPARQLError
 
 from .errors import InputError
 from .paths import Layout
+from .queries import TOKEN
 from .results import ResultSet
 from .store import PREFIXES, KnowledgeGraph
 
@@ -100,21 +102,21 @@ class RdflibEngine:
             query = prepareQuery(with_prologue(text))
         except Exception as exc:  # pyparsing raises its own exception types
             raise InputError("query", str(exc)) from None
-        result = self.dataset.query(query, initBindings={k: _rdflib_term(v) for k, v in bindings.items()})
-        if result.type == "ASK":
-            return ResultSet(boolean=bool(result.askAnswer))
-        names = [str(v) for v in result.vars]
-        rows = [{n: _rdflib_binding(row[n]) for n in names if row[n] is not None} for row in result]
+        try:
+            result = self.dataset.query(query, initBindings={k: _rdflib_term(v) for k, v in bindings.items()})
+            if result.type == "ASK":
+                return ResultSet(boolean=bool(result.askAnswer))
+            names = [str(v) for v in result.vars]
+            rows = [{n: _rdflib_binding(row[n]) for n in names if row[n] is not None} for row in result]
+        except SPARQLError as exc:
+            raise InputError("query", f"rdflib could not evaluate the query: {exc}") from None
         return ResultSet(names, rows)
-
-
-_TOKEN = re.compile(r"""\#[^\n]*|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|<[^<>"{}|^`\\\s]*>|\{|\}|[A-Za-z]+""")
 
 
 def _where_brace(text: str) -> int:
     """Index of the `{` that opens the query's top-level WHERE group."""
     depth, seen_where, first = 0, False, None
-    for match in _TOKEN.finditer(text):
+    for match in TOKEN.finditer(text):
         token = match.group()
         if token == "{":
             if depth == 0:

@@ -27,6 +27,9 @@ from .store import PREFIXES
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9]*)((?:_[A-Za-z0-9]+)*)\b")
 LANG = re.compile(r"^[a-z]{2,3}$")
+TOKEN = re.compile(r"""\#[^\n]*|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|<[^<>"{}|^`\\\s]*>|\{|\}|\?\w+|[A-Za-z]+""")
+"""SPARQL tokens that matter for finding groups: comments, strings and IRIs are
+skipped whole so that braces and keywords inside them are not mistaken for syntax."""
 NUMERIC = {"integer", "decimal", "double", "float", "positiveInteger", "nonNegativeInteger"}
 
 
@@ -128,6 +131,7 @@ class SavedQuery:
             except ValueError as exc:
                 raise InputError(str(path), str(exc)) from None
             params.setdefault(param.name, param)
+        _refuse_params_in_subselects(path, text)
         return cls(
             name=name, path=path, text=text,
             summary=str(meta.get("summary", "")), description=str(meta.get("description", "")),
@@ -159,6 +163,31 @@ class SavedQuery:
                 raise InputError(self.name, f"{param.name} must be one of: {', '.join(allowed)}")
             bound[param.variable] = param.term(value)
         return bound
+
+
+def _refuse_params_in_subselects(path: Path, text: str) -> None:
+    """A parameter inside a sub-select would be bound by some engines and not others.
+
+    Engines that bind through a VALUES block at the top of the WHERE group cannot
+    reach into a sub-select (SPARQL evaluates it first, on its own), while rdflib's
+    initBindings do: the same query would answer differently. So it is refused.
+    """
+    depth, select_depths = 0, []
+    previous = ""
+    for match in TOKEN.finditer(text):
+        token = match.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            if select_depths and select_depths[-1] == depth:
+                select_depths.pop()
+            depth -= 1
+        elif token.upper() == "SELECT" and previous == "{":
+            select_depths.append(depth)
+        elif select_depths and PARAM.fullmatch(token):
+            raise InputError(str(path), f"parameter {token} is used inside a sub-select; use it in the outer query")
+        if not token.startswith("#"):
+            previous = token
 
 
 def _merge(items: object, keep: bool = False) -> dict:
