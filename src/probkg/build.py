@@ -7,13 +7,12 @@ folder, and only then moved over the old files with `os.replace`.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from .atomic import replace_atomically as _replace_atomically
 from .paths import Layout
 from .store import PREFIXES, KnowledgeGraph, load
 
@@ -48,17 +47,6 @@ def void_description(kg: KnowledgeGraph) -> str:
         parts.append(f"    void:classPartition [ void:class <{row['c'].value}> ; void:entities {row['n'].value} ]")
     lines.append(" ;\n".join(parts) + " .")
     return "\n".join(lines) + "\n"
-
-
-def _replace_atomically(target: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def build(lay: Layout, files: list[Path] | None = None) -> BuildResult:

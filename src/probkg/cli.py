@@ -13,6 +13,7 @@ import click
 
 from . import build as build_mod
 from . import engines, evidence, stats as stats_mod
+from . import validate as validate_mod
 from .errors import EXIT_FAILED_CHECK, InputError, ProbkgError
 from .paths import Layout, layout
 from .queries import SavedQuery, catalogue, parse_params
@@ -123,3 +124,111 @@ def query(lay: Layout, name: str | None, list_: bool, params: tuple[str, ...], f
     else:
         runner = engines.OxigraphEngine(load(lay=lay))
     click.echo(render(runner.run(chosen.text, bindings), fmt), nl=False)
+
+
+@main.command("load")
+@click.option("--endpoint", required=True, help="The server's SPARQL query endpoint (used to check the upload).")
+@click.option("--graph-store", help="The server's Graph Store Protocol URL (default: the endpoint URL).")
+@click.option("--user", help="User name for HTTP Basic or Digest authentication; the password is read from "
+              "the PROBKG_ENDPOINT_PASSWORD environment variable.")
+@click.option("--workers", type=click.IntRange(1, 16), default=4, show_default=True, help="Uploads at once.")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def load_remote(lay: Layout, endpoint: str, graph_store: str | None, user: str | None, workers: int,
+                files: tuple[Path, ...]) -> None:
+    """Upload the graph to a SPARQL server, one named graph per file, and check the server's counts.
+
+    With FILES, upload only those. See docs/performance.md for Virtuoso and Fuseki.
+    """
+    import os
+
+    from .remote import upload
+
+    result = upload(lay, endpoint, graph_store, list(files) or None, user=user,
+                    password=os.environ.get("PROBKG_ENDPOINT_PASSWORD"), workers=workers)
+    click.echo(f"loaded {result.triples} triples in {len(result.graphs)} named graphs; "
+               f"the server reports the same counts")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--timeout", default=15.0, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="Seconds a request may take; a query still running then is stopped and answered 503.")
+@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1),
+              help="Results with more rows (or triples) are refused with 422, never cut short.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Query worker processes, each holding the dataset.")
+@click.option("--queue", default=16, show_default=True, type=click.IntRange(0),
+              help="Requests that may wait for a worker; beyond them the answer is 429.")
+@click.option("--max-body", default=256 * 1024, show_default=True, type=click.IntRange(1),
+              help="Largest request body in bytes (413 beyond).")
+@click.option("--max-url", default=16 * 1024, show_default=True, type=click.IntRange(256),
+              help="Longest request target (path and query string) in bytes (414 beyond).")
+@click.option("--worker-memory", default=4096, show_default=True, type=click.IntRange(0),
+              help="Address-space cap of each worker in MiB (0: none).")
+@click.option("--trig", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Serve this TriG file instead of build/probation.trig (built first if missing or stale).")
+@click.option("--network-isolation/--no-network-isolation", default=True, show_default=True,
+              help="Run workers in an empty network namespace where the OS allows it.")
+@click.option("--access-log", is_flag=True, help="Log every request.")
+@click.pass_obj
+def serve(lay: Layout, host: str, port: int, timeout: float, max_rows: int, workers: int, queue: int,
+          max_body: int, max_url: int, worker_memory: int, trig: Path | None, network_isolation: bool,
+          access_log: bool) -> None:
+    """Serve the graph: SPARQL endpoint at /sparql, saved-query API, entity pages and a web page at /."""
+    from . import serve as serve_mod
+
+    if trig is None:
+        trig = lay.build / build_mod.ARTEFACT
+        if serve_mod.artefact_is_stale(trig, lay.data_files()):
+            result = build_mod.build(lay)
+            click.echo(f"built {result.artefact.relative_to(lay.root)}: {result.triples} triples", err=True)
+    serve_mod.run(serve_mod.ServeConfig(
+        trig=trig.resolve(), queries=lay.queries, host=host, port=port, timeout=timeout, max_rows=max_rows,
+        workers=workers, queue=queue, max_body=max_body, max_url=max_url, memory_mb=worker_memory,
+        isolate=network_isolation, access_log=access_log))
+
+
+_REPORT_FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
+                              show_default=True, help="text for people, json for programs, turtle for the SHACL report.")
+_FAIL_ON = click.option("--fail-on", type=click.Choice(["violation", "warning"]), default="violation", show_default=True,
+                        help="The least serious result that makes the run fail (exit 1).")
+_TIMEOUT = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=validate_mod.DEFAULT_TIMEOUT,
+                        show_default=True, help="Seconds before the run stops with exit 3.")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_REPORT_FORMAT
+@_FAIL_ON
+@_TIMEOUT
+@click.option("--shapes", "shapes", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Shapes file to use instead of shapes/*.ttl (repeatable).")
+@click.pass_obj
+def validate(lay: Layout, paths: tuple[Path, ...], fmt: str, fail_on: str, timeout: float, shapes: tuple[Path, ...]) -> None:
+    """Check the graph against the SHACL shapes and the QC checks of `lint`.
+
+    With PATHs, check those files (or folders) together with the ontology and the
+    reference data. Exit 0 conforms, 1 does not conform, 2 bad input or bad
+    shapes, 3 time or resource limit. See docs/validation.md.
+    """
+    report = validate_mod.validate(lay, list(paths), shapes_paths=list(shapes) or None, fail_on=fail_on, timeout=timeout)
+    click.echo(report.render(fmt), nl=False)
+    sys.exit(0 if report.conforms else EXIT_FAILED_CHECK)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_REPORT_FORMAT
+@_FAIL_ON
+@_TIMEOUT
+@click.pass_obj
+def lint(lay: Layout, paths: tuple[Path, ...], fmt: str, fail_on: str, timeout: float) -> None:
+    """Ontology and data QC: undeclared or undocumented terms, shared names, dangling references.
+
+    `validate` runs these checks too. Exit codes as for `validate`.
+    """
+    report = validate_mod.lint_only(lay, list(paths), fail_on=fail_on, timeout=timeout)
+    click.echo(report.render(fmt), nl=False)
+    sys.exit(0 if report.conforms else EXIT_FAILED_CHECK)

@@ -3,6 +3,8 @@
 Every command exits with one of these codes, so scripts and CI can tell a
 defect in the data (1) from input that could not be read at all (2) and from a
 run that hit a time or resource limit (3). The README documents the same table.
+`probkg ingest` adds two codes of its own (docs/ingest.md): 4, the text is in no
+report layout it knows, and 5, it refused to overwrite an existing file.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ EXIT_OK = 0
 EXIT_FAILED_CHECK = 1
 EXIT_BAD_INPUT = 2
 EXIT_LIMIT = 3
+EXIT_UNKNOWN_LAYOUT = 4
+EXIT_OUTPUT_EXISTS = 5
 
 
 class ProbkgError(Exception):
@@ -43,3 +47,29 @@ class LimitError(ProbkgError):
     """A time, size or memory limit was reached before the work finished."""
 
     exit_code = EXIT_LIMIT
+
+
+class LayoutError(InputError):
+    """A readable report text in none of the layouts `probkg ingest` can parse.
+
+    Distinct from other bad input (exit 4, not 2): the file is a plain text that
+    may well be a real report, but of a layout that needs a new parser, so a
+    script can tell "write a parser" from "wrong file".
+    """
+
+    exit_code = EXIT_UNKNOWN_LAYOUT
+
+
+@dataclass
+class OutputExistsError(ProbkgError):
+    """The output file already exists and overwriting was not asked for (exit 5).
+
+    Nothing is written: a curator's edited draft is never replaced by accident.
+    """
+
+    path: str
+
+    exit_code = EXIT_OUTPUT_EXISTS
+
+    def __str__(self) -> str:
+        return f"{self.path}: already exists; give --force to replace it"

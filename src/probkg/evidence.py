@@ -153,48 +153,45 @@ def check(kg: KnowledgeGraph, sources: Path) -> list[Failure]:
     return failures
 
 
-def _quotes_by_subject(kg: KnowledgeGraph, cls: str) -> dict[str, tuple[str, list[str]]]:
-    """Instances of `cls` (or its subclasses) with the file they are typed in and their quotes."""
-    out: dict[str, tuple[str, list[str]]] = {}
+def _values_in_quotes(
+    kg: KnowledgeGraph, quote_ok: dict[str, str], cls: str, props: tuple[str, ...],
+) -> list[tuple[str, str, list[str], list[tuple[str, str]]]]:
+    """For each instance of `cls`: its file, its verified quote texts and its values of `props`.
+
+    Instances whose evidence is missing or broken are skipped: that is reported already.
+    """
+    quotes: dict[str, tuple[str, list[str]]] = {}
     for row in kg.query(f"""SELECT ?s ?g ?q WHERE {{
             GRAPH ?g {{ ?s a ?c }} ?c rdfs:subClassOf* {cls}
             OPTIONAL {{ ?s pko:hasEvidence ?q }} }}"""):
-        s = row["s"].value
-        file, quotes = out.setdefault(s, (_file_of(row["g"].value), []))
-        if row["q"] is not None:
-            quotes.append(row["q"].value)
-    return out
+        file, texts = quotes.setdefault(row["s"].value, (_file_of(row["g"].value), []))
+        if row["q"] is not None and row["q"].value in quote_ok:
+            texts.append(quote_ok[row["q"].value])
+    values: dict[str, list[tuple[str, str]]] = {}
+    for row in kg.query(f"SELECT ?s ?p ?v WHERE {{ ?s ?p ?v VALUES ?p {{ {' '.join(props)} }} }}"):
+        values.setdefault(row["s"].value, []).append(("pko:" + row["p"].value.rsplit("#", 1)[1], row["v"].value))
+    return [(s, file, texts, values.get(s, [])) for s, (file, texts) in quotes.items() if texts]
 
 
 def _check_numbers(kg: KnowledgeGraph, quote_ok: dict[str, str]) -> list[Failure]:
+    """Every number an observation reports appears, as digits, in one of its quotes."""
     failures = []
-    subjects = _quotes_by_subject(kg, "pko:Observation")
-    values: dict[str, list[tuple[str, str]]] = {}
-    for row in kg.query("""
-        SELECT ?s ?p ?v WHERE { ?s ?p ?v VALUES ?p { pko:value pko:numerator pko:denominator } }"""):
-        values.setdefault(row["s"].value, []).append((row["p"].value.rsplit("#", 1)[1], row["v"].value))
-    for s, (file, quotes) in subjects.items():
-        texts = [quote_ok[q] for q in quotes if q in quote_ok]
-        if not texts:
-            continue  # already reported as missing or broken evidence
-        if not any(p == "value" for p, _ in values.get(s, [])):
+    for s, file, texts, values in _values_in_quotes(kg, quote_ok, "pko:Observation",
+                                                    ("pko:value", "pko:numerator", "pko:denominator")):
+        if not any(p == "pko:value" for p, _ in values):
             failures.append(Failure(_short(s), "observation has no pko:value", file))
-        for prop, value in values.get(s, []):
+        for prop, value in values:
             if not any(contains_number(t, value) for t in texts):
-                failures.append(Failure(_short(s), f"pko:{prop} {value} does not appear in any of its quotes", file))
+                failures.append(Failure(_short(s), f"{prop} {value} does not appear in any of its quotes", file))
     return failures
 
 
 def _check_claims(kg: KnowledgeGraph, quote_ok: dict[str, str]) -> list[Failure]:
+    """A claim's claimed and reported values each occur in one of its quotes."""
     failures = []
-    subjects = _quotes_by_subject(kg, "pko:Claim")
-    claimed: dict[str, list[tuple[str, str]]] = {}
-    for row in kg.query("""
-        SELECT ?s ?p ?v WHERE { ?s a pko:Claim ; ?p ?v VALUES ?p { pko:claimedValue pko:reportedValue } }"""):
-        claimed.setdefault(row["s"].value, []).append((row["p"].value.rsplit("#", 1)[1], row["v"].value))
-    for s, (file, quotes) in subjects.items():
-        texts = [quote_ok[q] for q in quotes if q in quote_ok]
-        for prop, value in claimed.get(s, []):
-            if texts and not any(normalise(value) in t for t in texts):
-                failures.append(Failure(_short(s), f"pko:{prop} \"{value[:60]}\" does not occur in any of its quotes", file))
+    for s, file, texts, values in _values_in_quotes(kg, quote_ok, "pko:Claim",
+                                                    ("pko:claimedValue", "pko:reportedValue")):
+        for prop, value in values:
+            if not any(normalise(value) in t for t in texts):
+                failures.append(Failure(_short(s), f"{prop} \"{value[:60]}\" does not occur in any of its quotes", file))
     return failures

@@ -11,7 +11,6 @@ because rdflib does not equate Oxigraph's `xsd:string` literals with plain ones
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
+from . import inputs
 from .errors import InputError
+from .inputs import syntax_error as _input_error  # the name other modules import
 from .paths import Layout, layout as default_layout
 
 PREFIXES = {
@@ -49,25 +50,6 @@ PREFIXES.update({kind: f"{ID_BASE}{kind}/" for kind in ID_KINDS})
 def sparql_prologue() -> str:
     """PREFIX lines for every prefix the project uses, for queries and editors."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
-
-
-_LOCATION = re.compile(r"line (\d+)(?: between columns (\d+)| column (\d+))?")
-
-
-def _input_error(path: Path, exc: Exception) -> InputError:
-    """Turn a parser's exception into an error naming file, line and column."""
-    text = str(exc)
-    line = getattr(exc, "lineno", None)
-    column = getattr(exc, "offset", None)
-    if line is None:
-        match = _LOCATION.search(text)
-        if match:
-            line = int(match.group(1))
-            col = match.group(2) or match.group(3)
-            column = int(col) if col else None
-    message = re.sub(r"^Parser error at line \d+ (between columns \d+ and \d+|column \d+): ", "", text)
-    message = re.sub(r" \([^()]*, line \d+\)$", "", message)
-    return InputError(str(path), message, line, column)
 
 
 @dataclass
@@ -118,18 +100,19 @@ def load(files: Iterable[Path] | None = None, lay: Layout | None = None) -> Know
     """Load the ontology and graph files (by default all of them) into a new store.
 
     Each file becomes its own named graph, so every triple keeps its provenance.
+    Files go through `inputs.read` first, so a hostile file is refused before
+    Oxigraph parses it.
     """
     lay = lay or default_layout()
     paths = list(files) if files is not None else lay.data_files()
     store = ox.Store()
     for path in paths:
-        if not path.is_file():
-            raise InputError(str(path), "no such file")
+        source = inputs.read(path)
+        if source.format.oxigraph.supports_datasets:
+            raise InputError(str(path), "a file of named graphs cannot be loaded as one named graph; give triples")
         try:
-            store.bulk_load(
-                path=str(path), format=ox.RdfFormat.TURTLE,
-                to_graph=ox.NamedNode(lay.graph_name(path)),
-            )
+            store.bulk_load(input=source.data, format=source.format.oxigraph,
+                            to_graph=ox.NamedNode(lay.graph_name(path)))
         except (SyntaxError, ValueError, OSError) as exc:
             raise _input_error(path, exc) from None
     return KnowledgeGraph(store, paths, lay)
@@ -146,12 +129,9 @@ def load_trig(path: Path, lay: Layout | None = None) -> KnowledgeGraph:
 
 
 def rdflib_graph(paths: Iterable[Path]) -> rdflib.Graph:
-    """Parse files with rdflib's own Turtle parser into one graph, for pyshacl."""
+    """Parse files (guarded by `inputs.read`) with rdflib's own parsers into one graph, for pyshacl."""
     graph = rdflib.Graph()
     for path in paths:
-        try:
-            graph.parse(str(path), format="turtle")
-        except Exception as exc:  # rdflib raises several unrelated types
-            raise _input_error(path, exc) from None
+        inputs.parse_into(graph, inputs.read(path))
     return graph
 

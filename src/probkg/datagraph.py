@@ -1,0 +1,158 @@
+"""The data being checked, as rdflib graphs: one per file and their union.
+
+pyshacl validates the union, parsed by rdflib's own parsers: over Oxigraph's
+literals it reports a thousand false `sh:in` violations (`traps.md`). The
+per-file graphs are kept beside it because a check result must name the file
+a node comes from, and because the QC checks look at what `graph/` uses, not
+at what the ontology declares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import rdflib
+from rdflib.namespace import RDFS, SKOS
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
+
+from . import inputs
+from .report import compact
+
+FORBIDDEN_SPARQL = {
+    "ServiceGraphPattern": "SERVICE (a federated query would reach the network)",
+    "DatasetClause": "FROM or FROM NAMED (rdflib would load the named graph from the web or a file)",
+}
+"""Algebra nodes that make rdflib's SPARQL engine fetch something."""
+
+
+class RefusedQuery(ValueError):
+    """A SPARQL query that would reach outside the data graph."""
+
+
+def refuse_remote(query: Query) -> None:
+    """Raise RefusedQuery if the query would fetch anything (walks the whole algebra)."""
+    stack: list[object] = [query.algebra]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name in FORBIDDEN_SPARQL:
+                raise RefusedQuery(f"the query uses {FORBIDDEN_SPARQL[node.name]}")
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+
+
+class PreparedQueryGraph(rdflib.Graph):
+    """An rdflib graph that parses each distinct query text once, and refuses remote ones.
+
+    pyshacl sends a SHACL-SPARQL constraint's text for every focus node and
+    rdflib parses it every time, which cost two thirds of a validation run
+    (`traps.md`); the text does not change between focus nodes (they are
+    passed as bindings), so one parse per text is enough. Every query pyshacl
+    runs passes through here, so this is also the last place to stop a shapes
+    file from making rdflib fetch a URL.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._prepared: dict[str, Query] = {}
+
+    def query(self, query_object, *args, **kwargs):  # type: ignore[override]
+        if isinstance(query_object, str):
+            prepared = self._prepared.get(query_object)
+            if prepared is None:
+                prepared = prepareQuery(query_object, initNs=dict(self.namespaces()))
+                refuse_remote(prepared)
+                self._prepared[query_object] = prepared
+            query_object = prepared
+        else:
+            refuse_remote(query_object)
+        return super().query(query_object, *args, **kwargs)
+
+
+def _preferred(values: Iterable[rdflib.term.Node]) -> str:
+    """An English literal if there is one, else any."""
+    literals = [v for v in values if isinstance(v, rdflib.Literal)]
+    for literal in literals:
+        if literal.language in ("en", None):
+            return str(literal)
+    return str(literals[0]) if literals else ""
+
+
+@dataclass
+class DataGraph:
+    """The files under check: each file's graph, their union, and where each node is described."""
+
+    parts: dict[str, rdflib.Graph]
+    """File path relative to the project root (as reports show it) -> the triples it holds."""
+    ontology_files: frozenset[str] = field(default_factory=frozenset)
+    union: PreparedQueryGraph = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.union = PreparedQueryGraph()
+        for graph in self.parts.values():
+            for prefix, namespace in graph.namespaces():
+                self.union.bind(prefix, namespace, override=False)
+            self.union += graph
+
+    @classmethod
+    def read(cls, paths: Iterable[Path], root: Path, ontology: Path) -> DataGraph:
+        """Read files through the guards of `inputs`; `ontology` is the folder of declarations."""
+        parts: dict[str, rdflib.Graph] = {}
+        ontology_files = set()
+        for path in paths:
+            graph = rdflib.Graph()
+            inputs.parse_into(graph, inputs.read(path))
+            name = relative_name(path, root)
+            parts[name] = graph
+            if path.resolve().is_relative_to(ontology.resolve()):
+                ontology_files.add(name)
+        return cls(parts, frozenset(ontology_files))
+
+    @cached_property
+    def _subject_files(self) -> dict[rdflib.term.Node, str]:
+        found: dict[rdflib.term.Node, str] = {}
+        for name, graph in self.parts.items():
+            for subject in graph.subjects(unique=True):
+                found.setdefault(subject, name)
+        return found
+
+    def file_of(self, node: rdflib.term.Node) -> str:
+        """The first file that describes the node (or, failing that, mentions it)."""
+        if node in self._subject_files:
+            return self._subject_files[node]
+        for name, graph in self.parts.items():
+            if (None, None, node) in graph or (None, node, None) in graph:
+                return name
+        return ""
+
+    def label_of(self, node: rdflib.term.Node) -> str:
+        """What people call the node: its label, or for a blank node what it belongs to."""
+        label = _preferred(self.union.objects(node, RDFS.label)) or _preferred(self.union.objects(node, SKOS.prefLabel))
+        if label or not isinstance(node, rdflib.BNode):
+            return label
+        for owner, predicate in self.union.subject_predicates(node):
+            return f"{compact(str(predicate))} of {compact(str(owner))}"
+        return ""
+
+    def data_parts(self) -> dict[str, rdflib.Graph]:
+        """The files that hold data rather than ontology declarations."""
+        return {name: g for name, g in self.parts.items() if name not in self.ontology_files}
+
+    def ontology(self) -> rdflib.Graph:
+        """The union of the ontology files."""
+        graph = rdflib.Graph()
+        for name in self.ontology_files:
+            graph += self.parts[name]
+        return graph
+
+
+def relative_name(path: Path, root: Path) -> str:
+    """A path as reports show it: relative to the project root where it can be."""
+    resolved = path.resolve()
+    return resolved.relative_to(root.resolve()).as_posix() if resolved.is_relative_to(root.resolve()) else str(path)

@@ -1,0 +1,89 @@
+"""Reading a report text, refusing anything that is not one before parsing starts.
+
+Every check here runs on bytes read with a size limit, so a wrong file costs
+nothing: an empty or blank file, a file over the limit, a PDF or HTML page
+passed by mistake, and binary data (NUL bytes, text that is not UTF-8, or
+mostly control characters) each get their own message naming the file. Lines
+over `MAX_LINE` characters are refused too: no report paragraph comes near it,
+and it bounds the work any later pattern can do on one line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError, LimitError
+
+MAX_BYTES = 4 * 1024 * 1024
+"""Default size limit: about forty times the longest report of the corpus (112 KB)."""
+
+MAX_LINE = 50_000
+"""Longest line accepted, in characters (the corpus's longest is under 2,000)."""
+
+_HTML = re.compile(rb"^\s*(<!doctype\s+html|<html\b|<head\b|<body\b|<\?xml[^>]*>\s*<html\b)", re.IGNORECASE)
+_TAGS = re.compile(rb"</?(html|head|body|div|p|span|table|tr|td|h[1-6]|ul|li|a|meta|script|style)\b[^>]{0,200}>",
+                   re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ReportText:
+    """A report's text after the guards passed: the file, its text and its lines."""
+
+    path: Path
+    text: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+
+def _looks_binary(data: bytes) -> bool:
+    if b"\x00" in data:
+        return True
+    sample = data[:65536]
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return controls > max(8, len(sample) // 100)
+
+
+def read(path: Path, max_bytes: int = MAX_BYTES) -> ReportText:
+    """Read a report text, raising InputError (or LimitError) with a clear message."""
+    where = str(path)
+    if not path.exists():
+        raise InputError(where, "no such file")
+    if not path.is_file():
+        raise InputError(where, "not a file")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise LimitError(f"{where}: {size:,} bytes is over the limit of {max_bytes:,} bytes for a report "
+                             f"text (raise it with --max-bytes if the file really is one report)")
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(where, f"cannot be read: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:  # the file grew while we looked
+        raise LimitError(f"{where}: over the limit of {max_bytes:,} bytes for a report text")
+    if not data.strip():
+        raise InputError(where, "the file is empty" if not data else "the file holds only whitespace")
+    if data.lstrip().startswith(b"%PDF-"):
+        raise InputError(where, "this is a PDF file, not a report text: extract its text first "
+                                "(for example with pdftotext -layout) and ingest the .txt")
+    head = data[:4096]
+    if _HTML.match(head) or len(_TAGS.findall(head)) >= 5:
+        raise InputError(where, "this is an HTML page, not a report text: save the page's text "
+                                "(the web report's text layout) and ingest that")
+    if _looks_binary(data):
+        raise InputError(where, "binary data, not a report text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(where, f"not UTF-8 text (invalid byte at offset {exc.start}); "
+                                f"binary data or another encoding") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE:
+            raise InputError(where, f"line is {len(line):,} characters long, over the limit of "
+                                    f"{MAX_LINE:,}: not a report text", number)
+    return ReportText(path, text)

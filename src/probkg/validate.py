@@ -1,0 +1,274 @@
+"""Validate the graph against the SHACL shapes in shapes/, plus the QC checks of `lint`.
+
+pyshacl does the SHACL work, over a plain rdflib graph parsed by rdflib
+(`traps.md`), with everything that could reach outside the inputs switched
+off: no OWL imports, no JavaScript, no SHACL-AF, no inference, and SPARQL that
+cannot fetch (see `datagraph.PreparedQueryGraph`). What the shapes ask is
+checked before the data is touched, so a broken shapes file is reported as
+bad input (exit 2), not as data that does not conform (pyshacl's own CLI
+exits 1 for a broken `sh:select`). A run that hits the time or depth limit
+ends with `LimitError` (exit 3).
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyshacl
+import rdflib
+from pyshacl.errors import ReportableRuntimeError
+from rdflib.namespace import RDF, RDFS, SH
+from rdflib.plugins.sparql import prepareQuery
+
+from . import inputs, lint
+from .datagraph import DataGraph, RefusedQuery, refuse_remote, relative_name
+from .errors import InputError, LimitError
+from .paths import Layout
+from .report import Issue, Report, compact, node_id, severity_name
+
+DEFAULT_TIMEOUT = 300.0
+"""Seconds a run may take; the real graph validates in a few."""
+
+MAX_VALIDATION_DEPTH = 10
+"""How deep shapes may nest (sh:node inside sh:property ...); ours nest three deep."""
+
+SHACL_SPARQL_FORBIDS = {
+    "Minus": "MINUS",
+    "values": "VALUES",
+}
+"""Clauses SHACL-SPARQL does not allow in a constraint (pyshacl fails the whole run on them)."""
+
+
+@dataclass
+class Shapes:
+    """The shapes graph and the file each of its nodes comes from."""
+
+    graph: rdflib.Graph
+    files: dict[rdflib.term.Node, str]
+
+    @classmethod
+    def read(cls, paths: list[Path], root: Path) -> Shapes:
+        graph, files = rdflib.Graph(), {}
+        for path in paths:
+            part = rdflib.Graph()
+            inputs.parse_into(part, inputs.read(path))
+            for subject in part.subjects(unique=True):
+                files.setdefault(subject, relative_name(path, root))
+            graph += part
+            for prefix, namespace in part.namespaces():
+                graph.bind(prefix, namespace, override=False)
+        if not paths or (None, RDF.type, SH.NodeShape) not in graph:
+            raise InputError(", ".join(map(str, paths)) or "shapes/", "no node shapes found")
+        shapes = cls(graph, files)
+        shapes.check_sparql()
+        return shapes
+
+    def label(self, shape: rdflib.term.Node) -> str:
+        return str(self.graph.value(shape, RDFS.label) or "")
+
+    def _error(self, node: rdflib.term.Node, message: str) -> InputError:
+        owner = next(self.graph.subjects(SH.sparql, node), node)
+        return InputError(self.files.get(node, "shapes"), f"{compact(node_id(owner))}: {message}")
+
+    def _prologue(self, node: rdflib.term.Node) -> str:
+        lines = []
+        for declarer in self.graph.objects(node, SH.prefixes):
+            for declaration in self.graph.objects(declarer, SH.declare):
+                prefix = self.graph.value(declaration, SH.prefix)
+                namespace = self.graph.value(declaration, SH.namespace)
+                lines.append(f"PREFIX {prefix}: <{namespace}>\n")
+        return "".join(lines)
+
+    def check_sparql(self) -> None:
+        """Parse every sh:select and sh:ask now, so a broken one is an error in the shapes."""
+        for predicate in (SH.select, SH.ask):
+            for node, text in self.graph.subject_objects(predicate):
+                query = self._prologue(node) + str(text).replace("$PATH", "<urn:probkg:path>")
+                try:
+                    prepared = prepareQuery(query)
+                    refuse_remote(prepared)
+                except RefusedQuery as exc:
+                    raise self._error(node, f"refused: {exc}") from None
+                except Exception as exc:  # pyparsing and rdflib raise several types
+                    raise self._error(node, f"{compact(str(predicate))} is not valid SPARQL: {exc}") from None
+                for name, clause in SHACL_SPARQL_FORBIDS.items():
+                    if _uses(prepared.algebra, name):
+                        raise self._error(node, f"SHACL-SPARQL does not allow {clause} in {compact(str(predicate))}")
+
+    def check_terms(self, declared: set[rdflib.URIRef]) -> None:
+        """Every term of ours a shape names must exist: a misspelt sh:path would check nothing."""
+        for s, p, o in self.graph:
+            for term in (p, o):
+                if isinstance(term, rdflib.URIRef) and str(term).startswith(lint.PKO) and term not in declared:
+                    raise InputError(self.files.get(s, "shapes"), f"{compact(node_id(s))} names {compact(str(term))}, which the ontology does not declare")
+
+
+def _uses(algebra: object, name: str) -> bool:
+    stack = [algebra]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if getattr(node, "name", None) == name:
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+    return False
+
+
+class _DeadlineReached(BaseException):
+    """Raised by the alarm; a BaseException so that no `except Exception` in a library swallows it."""
+
+
+@contextmanager
+def deadline(seconds: float | None) -> Iterator[None]:
+    """Stop the work inside after `seconds` with LimitError.
+
+    pyshacl and rdflib are pure Python, so a signal stops them between two
+    bytecodes. Signals only reach the main thread; elsewhere no deadline is set.
+    """
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise _DeadlineReached
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _DeadlineReached:
+        raise LimitError(f"validation took longer than {seconds:g} seconds") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _path_text(graph: rdflib.Graph, path: rdflib.term.Node | None) -> str | None:
+    """A SHACL path as SPARQL property-path text (full IRIs for simple paths)."""
+    if path is None:
+        return None
+    if isinstance(path, rdflib.URIRef):
+        return str(path)
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return f"^{compact(_path_text(graph, inverse) or '')}"
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "|".join(compact(_path_text(graph, p) or "") for p in rdflib.collection.Collection(graph, alternatives))
+    for modifier, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        inner = graph.value(path, modifier)
+        if inner is not None:
+            return f"({compact(_path_text(graph, inner) or '')}){mark}"
+    return "/".join(compact(_path_text(graph, p) or "") for p in rdflib.collection.Collection(graph, path))
+
+
+def _shacl_issues(data: DataGraph, shapes: Shapes, report: rdflib.Graph) -> list[Issue]:
+    """pyshacl's results as Issues, each named by its shape, focus node label and file."""
+    issues = []
+    for result in report.objects(None, SH.result):
+        shape = report.value(result, SH.sourceShape)
+        focus = report.value(result, SH.focusNode)
+        value = report.value(result, SH.value)
+        messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
+        # A shape's own message states its rule; a SPARQL constraint's names the values.
+        general = {str(m) for m in shapes.graph.objects(shape, SH.message)}
+        specific = [m for m in messages if m not in general]
+        issues.append(Issue(
+            severity=severity_name(report.value(result, SH.resultSeverity)),
+            check=node_id(shape), check_label=shapes.label(shape),
+            component=str(report.value(result, SH.sourceConstraintComponent)),
+            focus=node_id(focus), focus_label=data.label_of(focus), file=data.file_of(focus),
+            path=_path_text(report, report.value(result, SH.resultPath)),
+            value=None if value is None else node_id(value),
+            message=(specific or messages or ["(no message)"])[0],
+            result=(report, result),
+        ))
+    return issues
+
+
+def shacl(data: DataGraph, shapes: Shapes, fail_on: str = "violation") -> list[Issue]:
+    """Run pyshacl with every outward-reaching feature off and an explicit depth limit."""
+    try:
+        _, report, _ = pyshacl.validate(
+            data.union,
+            shacl_graph=shapes.graph,
+            inference="none",
+            abort_on_first=False,
+            allow_infos=True,
+            allow_warnings=fail_on == "violation",
+            advanced=False,
+            js=False,
+            do_owl_imports=False,
+            meta_shacl=False,
+            max_validation_depth=MAX_VALIDATION_DEPTH,
+            inplace=True,  # no inference and no rules, so the data graph is only read
+        )
+    except RefusedQuery as exc:
+        raise InputError("shapes", f"refused: {exc}") from None
+    except RecursionError:
+        raise LimitError("the shapes nest too deeply for the validator") from None
+    except ReportableRuntimeError as exc:
+        if "too deep" in str(exc.message):
+            raise LimitError(f"validation went deeper than {MAX_VALIDATION_DEPTH} shapes") from None
+        raise InputError("shapes", str(exc.message).strip()) from None
+    if isinstance(report, Exception):  # pyshacl returns a ValidationFailure instead of raising it
+        raise InputError("shapes", str(getattr(report, "message", report)).strip())
+    return _shacl_issues(data, shapes, report)
+
+
+def files_to_check(lay: Layout, paths: list[Path]) -> tuple[list[Path], list[Path] | None]:
+    """What to read and which of it was asked for.
+
+    With no paths: the ontology and all of graph/ (what `build` loads), all of
+    it asked for. With paths (files, or folders of RDF files): those, plus the
+    ontology and the reference data they refer to.
+    """
+    if not paths:
+        return lay.data_files(), None
+    given: list[Path] = []
+    for path in paths:
+        given.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in inputs.SUFFIXES) if path.is_dir() else [path])
+    context = [*sorted(lay.ontology.rglob("*.ttl")), *sorted((lay.graph / "reference").rglob("*.ttl")),
+               *sorted((lay.graph / "sources").rglob("*.ttl"))]
+    chosen = {p.resolve() for p in given}
+    return [p for p in context if p.resolve() not in chosen] + given, given
+
+
+def _run(lay: Layout, paths: list[Path], checks: Callable[[DataGraph], list[Issue]], fail_on: str, timeout: float | None) -> Report:
+    """Read the files, run `checks(data)` under the deadline, and keep the results asked for.
+
+    With files given, results are reported only for nodes those files describe:
+    the ontology and reference data are there to be referred to, not checked again.
+    """
+    with deadline(timeout):
+        files, given = files_to_check(lay, paths)
+        data = DataGraph.read(files, lay.root, lay.ontology)
+        issues = checks(data)
+    if given is None:
+        return Report(issues, sorted(data.parts), fail_on)
+    asked = {relative_name(p, lay.root) for p in given}
+    return Report([i for i in issues if i.file in asked], sorted(asked), fail_on)
+
+
+def validate(lay: Layout, paths: list[Path], *, shapes_paths: list[Path] | None = None, fail_on: str = "violation",
+             timeout: float | None = DEFAULT_TIMEOUT) -> Report:
+    """SHACL validation and the QC checks, over the built graph or the given files."""
+    def checks(data: DataGraph) -> list[Issue]:
+        shapes = Shapes.read(shapes_paths or sorted(lay.shapes.glob("*.ttl")), lay.root)
+        shapes.check_terms(lint.declared_terms(data.ontology()))
+        return shacl(data, shapes, fail_on) + lint.check(data)
+
+    return _run(lay, paths, checks, fail_on, timeout)
+
+
+def lint_only(lay: Layout, paths: list[Path], *, fail_on: str = "violation",
+              timeout: float | None = DEFAULT_TIMEOUT) -> Report:
+    """The QC checks alone, over the same files `validate` would read."""
+    return _run(lay, paths, lint.check, fail_on, timeout)

@@ -1,0 +1,180 @@
+"""The pool of query worker processes behind `probkg serve`, with deadlines and bounded queueing.
+
+A request takes an idle worker (waiting in a bounded FIFO queue if all are
+busy; beyond the queue it is refused with `Overloaded`, which the server
+answers 429), sends it the job and waits for the reply until the deadline. At
+the deadline the worker is killed (SIGKILL: pyoxigraph ignores gentler signals)
+and a fresh one is started in the background; the other workers go on serving.
+A worker that dies mid-request (say, at its memory cap) is replaced the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import pickle
+import sys
+import time
+from dataclasses import dataclass, field
+
+from .worker import HEADER
+
+log = logging.getLogger("probkg.serve")
+
+
+class Overloaded(Exception):
+    """Every worker is busy and the queue is full."""
+
+
+class Deadline(Exception):
+    """The request did not finish in time; its worker (if it had one) was killed."""
+
+
+class WorkerDied(Exception):
+    """The worker ended while running the request (for example at its memory cap)."""
+
+
+@dataclass
+class PoolConfig:
+    trig: str
+    size: int = 2
+    queue: int = 16
+    max_rows: int = 10_000
+    max_bytes: int = 64 * 1024 * 1024
+    memory_mb: int = 4096
+    isolate: bool = True
+    start_timeout: float = 120.0
+
+
+@dataclass(eq=False)
+class Worker:
+    proc: asyncio.subprocess.Process
+    info: dict = field(default_factory=dict)
+
+    async def send(self, message: dict) -> None:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(HEADER.pack(len(data)) + data)
+        await self.proc.stdin.drain()
+
+    async def receive(self) -> dict:
+        assert self.proc.stdout is not None
+        header = await self.proc.stdout.readexactly(HEADER.size)
+        (size,) = HEADER.unpack(header)
+        return pickle.loads(await self.proc.stdout.readexactly(size))
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            self.proc.kill()
+
+
+class WorkerPool:
+    def __init__(self, config: PoolConfig) -> None:
+        self.config = config
+        self.idle: asyncio.Queue[Worker] = asyncio.Queue()
+        self.workers: set[Worker] = set()
+        self.waiting = 0
+        self.info: dict = {}
+        self.stats = {"served": 0, "deadlines": 0, "deaths": 0, "refused_busy": 0, "restarts": 0}
+        self._tasks: set[asyncio.Task] = set()
+        self._closing = False
+
+    async def start(self) -> None:
+        """Start every worker and wait until all have loaded the dataset."""
+        workers = await asyncio.gather(*(self._spawn() for _ in range(self.config.size)))
+        self.info = workers[0].info
+        for worker in workers:
+            self.idle.put_nowait(worker)
+
+    async def _spawn(self) -> Worker:
+        c = self.config
+        args = [sys.executable, "-m", "probkg.worker", "--trig", c.trig, "--max-rows", str(c.max_rows),
+                "--max-bytes", str(c.max_bytes), "--memory-mb", str(c.memory_mb)]
+        if not c.isolate:
+            args.append("--no-isolation")
+        proc = await asyncio.create_subprocess_exec(
+            *args, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=2**20)
+        worker = Worker(proc)
+        self.workers.add(worker)
+        try:
+            worker.info = await asyncio.wait_for(worker.receive(), c.start_timeout)
+        except BaseException:
+            worker.kill()
+            self.workers.discard(worker)
+            raise
+        if not worker.info.get("isolation", "").startswith(("netns", "userns", "off")):
+            log.warning("worker %s has network access: %s", worker.info.get("pid"), worker.info.get("isolation"))
+        return worker
+
+    def _replace(self, worker: Worker) -> None:
+        worker.kill()
+        self.workers.discard(worker)
+        self._tasks.add(task := asyncio.ensure_future(self._respawn(worker)))
+        task.add_done_callback(self._tasks.discard)
+
+    async def _respawn(self, old: Worker) -> None:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(old.proc.wait(), 10)
+        delay = 0.5
+        while not self._closing:
+            try:
+                worker = await self._spawn()
+            except Exception as exc:  # keep trying: the pool must return to full strength
+                log.error("could not start a worker: %s", exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10)
+                continue
+            self.stats["restarts"] += 1
+            if self._closing:
+                worker.kill()
+            else:
+                self.idle.put_nowait(worker)
+            return
+
+    async def run(self, job: dict, timeout: float) -> dict:
+        """Run one job within `timeout` seconds, counted from now (queueing included)."""
+        deadline = time.monotonic() + timeout
+        if self.idle.empty() and self.waiting >= self.config.queue:
+            self.stats["refused_busy"] += 1
+            raise Overloaded
+        self.waiting += 1
+        try:
+            worker = await asyncio.wait_for(self.idle.get(), max(deadline - time.monotonic(), 0.001))
+        except asyncio.TimeoutError:
+            self.stats["deadlines"] += 1
+            raise Deadline from None
+        finally:
+            self.waiting -= 1
+        try:
+            await worker.send(job)
+            reply = await asyncio.wait_for(worker.receive(), max(deadline - time.monotonic(), 0.001))
+        except asyncio.TimeoutError:
+            self.stats["deadlines"] += 1
+            self._replace(worker)
+            raise Deadline from None
+        except (asyncio.IncompleteReadError, ConnectionError, BrokenPipeError):
+            self.stats["deaths"] += 1
+            self._replace(worker)
+            raise WorkerDied from None
+        except BaseException:  # cancelled while the worker was busy: its reply would come out of step
+            self._replace(worker)
+            raise
+        self.stats["served"] += 1
+        self.idle.put_nowait(worker)
+        return reply
+
+    def status(self) -> dict:
+        return {"workers": self.config.size, "alive": len(self.workers), "idle": self.idle.qsize(),
+                "waiting": self.waiting, "queue": self.config.queue, **self.stats}
+
+    async def close(self) -> None:
+        self._closing = True
+        for task in list(self._tasks):
+            task.cancel()
+        for worker in list(self.workers):
+            worker.kill()
+        for worker in list(self.workers):
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(worker.proc.wait(), 5)
+        self.workers.clear()
