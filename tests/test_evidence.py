@@ -56,6 +56,7 @@ finding:altered a pko:Finding ; pko:hasEvidence quote:altered .
 quote:altered a pko:EvidenceQuote ; oa:hasSource document:t ;
     oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "The division has six dedicated Victim Contact Units" ] .
 finding:bare a pko:Finding .
+finding:invented a pko:Finding ; pko:hasEvidence quote:ok ; pko:statement "In 2019 there were five units."@en .
 observation:wrong a pko:Statistic ; pko:value 2467 ; pko:hasEvidence quote:num .
 quote:num a pko:EvidenceQuote ; oa:hasSource document:t ;
     oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "manage a total of 2,466 active cases" ] .
@@ -84,6 +85,7 @@ def test_checker_reports_each_broken_rule(tiny_project: tuple[Layout, Path]) -> 
     assert ("quote/altered", "quote") in failures  # one word changed: not verbatim
     assert ("finding/bare", "has") in failures  # no evidence at all
     assert ("observation/wrong", "pko:value") in failures  # 2467 is not in its quote
+    assert ("finding/invented", "the") in failures  # a year the quote does not give
     assert not any(node in ("quote/ok", "finding/ok") for node, _ in failures)
 
 

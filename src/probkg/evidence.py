@@ -149,20 +149,22 @@ def check(kg: KnowledgeGraph, sources: Path) -> list[Failure]:
         failures.append(Failure(_short(row["s"].value), f"evidence {_short(row['q'].value)} is not a declared pko:EvidenceQuote", _file_of(row["g"].value)))
 
     failures += _check_numbers(kg, quote_ok)
+    failures += _check_statement_numbers(kg, quote_ok)
     failures += _check_claims(kg, quote_ok)
     return failures
 
 
 def _values_in_quotes(
-    kg: KnowledgeGraph, quote_ok: dict[str, str], cls: str, props: tuple[str, ...],
+    kg: KnowledgeGraph, quote_ok: dict[str, str], cls: str | None, props: tuple[str, ...],
 ) -> list[tuple[str, str, list[str], list[tuple[str, str]]]]:
-    """For each instance of `cls`: its file, its verified quote texts and its values of `props`.
+    """For each instance of `cls` (of any class if None): its file, verified quote texts and values of `props`.
 
     Instances whose evidence is missing or broken are skipped: that is reported already.
     """
     quotes: dict[str, tuple[str, list[str]]] = {}
+    of_class = f"?c rdfs:subClassOf* {cls}" if cls else ""
     for row in kg.query(f"""SELECT ?s ?g ?q WHERE {{
-            GRAPH ?g {{ ?s a ?c }} ?c rdfs:subClassOf* {cls}
+            GRAPH ?g {{ ?s a ?c }} {of_class}
             OPTIONAL {{ ?s pko:hasEvidence ?q }} }}"""):
         file, texts = quotes.setdefault(row["s"].value, (_file_of(row["g"].value), []))
         if row["q"] is not None and row["q"].value in quote_ok:
@@ -183,6 +185,25 @@ def _check_numbers(kg: KnowledgeGraph, quote_ok: dict[str, str]) -> list[Failure
         for prop, value in values:
             if not any(contains_number(t, value) for t in texts):
                 failures.append(Failure(_short(s), f"{prop} {value} does not appear in any of its quotes", file))
+    return failures
+
+
+STATEMENT_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+
+
+def _check_statement_numbers(kg: KnowledgeGraph, quote_ok: dict[str, str]) -> list[Failure]:
+    """A number written in digits in a statement of ours appears in one of the fact's quotes.
+
+    Statements are our own words, but a figure in them is a fact: it must come
+    from the evidence, never from inference (a year worked out from "last year").
+    """
+    failures = []
+    for s, file, texts, values in _values_in_quotes(kg, quote_ok, None, ("pko:statement",)):
+        for _, statement in values:
+            for number in STATEMENT_NUMBER.findall(statement):
+                number = number.rstrip(",")
+                if not any(contains_number(t, number.replace(",", "")) or number in t for t in texts):
+                    failures.append(Failure(_short(s), f"the number {number} in its statement is in none of its quotes", file))
     return failures
 
 
