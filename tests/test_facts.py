@@ -209,3 +209,12 @@ def test_counts_meet_the_issue(kg: KnowledgeGraph) -> None:
     assert count(entity_classes) >= 150
     for inspection in ("2017-gwent", "2019-nps-wales", "2025-wales-region"):
         assert count(f"?x a pko:Finding ; pko:inspection inspection:{inspection}") >= 20, inspection
+
+
+def test_outstanding_in_one_respect_is_backed_by_the_report(claims) -> None:
+    # 000: "Its case handling was mostly good and, in one respect, 'Outstanding,'"; 001: "with case
+    # handling in one respect deemed 'outstanding'". In 003's case supervision domain only
+    # "2.4 Reviewing Outstanding"; "3.2 Statutory victim work Outstanding" is NPS-specific work.
+    backed = {(_short(c["doc"]), _short(c.get("echo"))) for c in claims
+              if _short(c["verdict"]) == "verdict-corroborated"}
+    assert {("blog-2019-nps-wales", "2019-nps-wales-2-4"), ("bbc-2019-wales-workloads", "2019-nps-wales-2-4")} <= backed
