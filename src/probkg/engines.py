@@ -133,6 +133,15 @@ def _where_brace(text: str) -> int:
     return first
 
 
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside comments, strings and IRIs."""
+    for match in TOKEN.finditer(text):
+        token = match.group().upper()
+        if token in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return token
+    return "SELECT"
+
+
 def inline_values(text: str, bindings: Terms) -> str:
     """The query with its bindings as a VALUES block opening the WHERE group."""
     if not bindings:
@@ -162,6 +171,9 @@ class RemoteEngine:
         client.setTimeout(self.timeout)
         client.setReturnFormat(JSON)
         client.setQuery(inline_values(with_prologue(text), bindings))
+        # SPARQLWrapper guesses the query type with a regex that reads words inside comments
+        # ("created" in a #+ description made it send a query as `update=`): say it ourselves.
+        client.queryType = query_form(text)
         try:
             data = client.queryAndConvert()
         except (SPARQLWrapperException, URLError, OSError) as exc:

@@ -64,13 +64,9 @@ class ServeConfig:
     queue: int = 16
     max_body: int = 256 * 1024
     max_url: int = 16 * 1024
-    memory_mb: int = 4096
+    memory_mb: int = 2048
     isolate: bool = True
     access_log: bool = False
-
-
-class TooLarge(Exception):
-    pass
 
 
 class Limits:
@@ -94,29 +90,30 @@ class Limits:
                 return await _plain(send, 400, "bad Content-Length")
             if too_big:
                 return await _plain(send, 413, f"request body larger than {self.max_body} bytes")
-        received = 0
-        started = False
-
-        async def counting_receive():
-            nonlocal received
+        if scope["method"] not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        # Read the whole body here, counting as it arrives (a chunked body has no length to check).
+        chunks, size, more = [], 0, True
+        while more:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_body:
-                    raise TooLarge
-            return message
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                return await _plain(send, 413, f"request body larger than {self.max_body} bytes")
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body, replayed = b"".join(chunks), False
 
-        async def tracking_send(message):
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
 
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except TooLarge:
-            if not started:
-                await _plain(send, 413, f"request body larger than {self.max_body} bytes")
+        await self.app(scope, replay, send)
 
 
 async def _plain(send, status: int, text: str) -> None:
@@ -206,6 +203,9 @@ class App:
             else:
                 return error(415, "POST a query as application/x-www-form-urlencoded (query=...) or as "
                                   "application/sparql-query; this endpoint accepts no data")
+        endpoint = self.endpoint(request)
+        if endpoint is None:
+            return error(400, "the Host header does not make a valid IRI")
         values: dict[str, list[str]] = {}
         for key, value in params:
             values.setdefault(key, []).append(value)
@@ -217,10 +217,11 @@ class App:
         if not queries:
             if request.method == "POST":
                 return error(400, "no query: send query=... or an application/sparql-query body")
-            return self.service_description(request)
-        fmt_name = (values.get("format") or values.get("output") or [None])[-1]
+            return self.service_description(request, endpoint)
+        fmt_name = values.get("format") or values.get("output")
         job = {"op": "sparql", "query": queries[0], "accept": fmt.parse_accept(request.headers.get("accept")),
-               "format": fmt_name or None,
+               "base": endpoint,
+               "format": fmt_name,
                "default_graphs": values.get("default-graph-uri"), "named_graphs": values.get("named-graph-uri")}
         reply = await self.run(job)
         if isinstance(reply, Response):
@@ -230,8 +231,17 @@ class App:
             headers["Content-Disposition"] = 'attachment; filename="results.csv"'
         return self.body(reply, headers)
 
-    def service_description(self, request: Request) -> Response:
-        endpoint = str(request.url.replace(query="", fragment=""))
+    @staticmethod
+    def endpoint(request: Request) -> str | None:
+        """This endpoint's address as the client named it (the Host header), if it is a valid IRI."""
+        address = str(request.url.replace(query="", fragment=""))
+        try:
+            ox.NamedNode(address)
+        except ValueError:
+            return None
+        return address
+
+    def service_description(self, request: Request, endpoint: str) -> Response:
         formats = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                    "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
         graphs = self.pool.info.get("graphs", [])
@@ -467,16 +477,17 @@ def openapi_document(app: App) -> dict:
         parameters = []
         for p in app.describe_query(query)["params"]:
             schema: dict = {"type": "string"}
+            cast = str
             if p["type"] == "iri":
                 schema["format"] = "iri"
             elif p["type"] in ("xsd:integer", "xsd:nonNegativeInteger", "xsd:positiveInteger"):
-                schema = {"type": "integer"}
+                schema, cast = {"type": "integer"}, int
             elif p["type"] in ("xsd:decimal", "xsd:double", "xsd:float"):
-                schema = {"type": "number"}
+                schema, cast = {"type": "number"}, float
             if p["enum"]:
-                schema["enum"] = p["enum"]
+                schema["enum"] = [cast(v) for v in p["enum"]]
             if p["default"] is not None:
-                schema["default"] = p["default"]
+                schema["default"] = cast(p["default"])
             parameters.append({"name": p["name"], "in": "query", "required": p["required"],
                                "description": p["description"], "schema": schema})
         parameters.append({"name": "format", "in": "query", "required": False,

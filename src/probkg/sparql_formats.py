@@ -72,18 +72,23 @@ def parse_accept(header: str | None) -> list[str]:
     return [media for _, _, media in sorted(ranges)]
 
 
-def negotiate(accept: Sequence[str], fmt: str | None, offered: dict[str, str], default: str) -> str:
+def negotiate(accept: Sequence[str], fmt: str | Sequence[str] | None, offered: dict[str, str], default: str) -> str:
     """The media type to answer with: the `format` parameter, else the best Accept match, else `default`.
 
+    `format` may be given several times, as a name (`json`, `turtle`) or a media type
+    (SPARQLWrapper sends both, and lists of media types); the first one offered wins.
     A client whose Accept header matches nothing gets the default rather than a 406:
     SPARQL clients send long lists and are better served by a standard format.
     """
-    if fmt:
-        chosen = FORMAT_NAMES.get(fmt.lower(), fmt.lower())
-        if chosen not in offered:
-            raise NotAcceptable(f"format {fmt!r} is not available for this result; use one of: "
-                                + ", ".join(sorted({k for k, v in FORMAT_NAMES.items() if v in offered.values()})))
-        return offered[chosen]
+    names = [fmt] if isinstance(fmt, str) else list(fmt or [])
+    candidates = [piece.split(";")[0].strip().lower() for name in names for piece in name.split(",") if piece.strip()]
+    if candidates:
+        for candidate in candidates:
+            chosen = FORMAT_NAMES.get(candidate, candidate)
+            if chosen in offered:
+                return offered[chosen]
+        raise NotAcceptable(f"format {', '.join(names)!r} is not available for this result; use one of: "
+                            + ", ".join(sorted({k for k, v in FORMAT_NAMES.items() if v in offered.values()})))
     for media in accept:
         if media in offered:
             return offered[media]
@@ -159,9 +164,13 @@ def write_boolean(value: bool, media: str) -> bytes:
 
 
 def write_graph(triples: list, media: str) -> bytes:
-    """Triples in an RDF syntax; Turtle uses the project's prefixes."""
+    """Triples in an RDF syntax; Turtle and RDF/XML declare the project's prefixes they use."""
     fmt = RDF_FORMATS[media]
-    prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    prefixes = None
+    if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
+        iris = {t.value for triple in triples for t in (triple.subject, triple.predicate, triple.object)
+                if isinstance(t, ox.NamedNode)}
+        prefixes = {p: base for p, base in PREFIXES.items() if any(i.startswith(base) for i in iris)}
     return ox.serialize(triples, format=fmt, prefixes=prefixes) or b""
 
 

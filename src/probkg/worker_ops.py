@@ -7,6 +7,7 @@ that even parsing a hostile query is under the deadline.
 
 from __future__ import annotations
 
+import functools
 import traceback
 
 import pyoxigraph as ox
@@ -36,7 +37,17 @@ class Handler:
         self.graphs = frozenset(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
         self.max_rows = max_rows
         self.max_bytes = max_bytes
-        check_query("ASK {}", self.graphs)  # builds rdflib's grammar now, not in the first request
+        # rdflib's parser takes tens of milliseconds on a saved query; the verdict on a given
+        # text never changes, so those of the last 256 short texts are kept (refusals are not).
+        self._cached_check = functools.lru_cache(maxsize=256)(self._check)
+        self.check("ASK {}")  # builds rdflib's grammar now, not in the first request
+
+    def _check(self, text: str):
+        """The guard's verdict on the text with the project's prefixes declared (see engines.with_prologue)."""
+        return check_query(with_prologue(text), self.graphs)
+
+    def check(self, text: str):
+        return self._cached_check(text) if len(text) <= 32 * 1024 else self._check(text)
 
     def info(self) -> dict:
         return {"graphs": sorted(self.graphs), "triples": len(self.store)}
@@ -65,7 +76,7 @@ class Handler:
     # --- SPARQL protocol -------------------------------------------------------------
 
     def sparql(self, request: dict) -> dict:
-        checked = check_query(with_prologue(request["query"]), self.graphs)
+        checked = self.check(request["query"])
         accept, name = request.get("accept") or [], request.get("format")
         if checked.form == "SELECT":
             media = fmt.negotiate(accept, name, fmt.RESULT_TYPES, fmt.JSON)
@@ -82,7 +93,7 @@ class Handler:
             options = {}  # the query's own FROM / FROM NAMED (our graphs only) define the dataset
         else:
             options = {"use_default_graph_as_union": True}
-        result = self.store.query(checked.text, **options)
+        result = self.store.query(checked.text, base_iri=request.get("base"), **options)
         if isinstance(result, ox.QueryBoolean):
             return self._reply(fmt.write_boolean(bool(result), media), media, 1)
         if isinstance(result, ox.QuerySolutions):
@@ -173,9 +184,12 @@ class Handler:
         iri = node.value
         out_rows = self._select("SELECT ?p ?o WHERE { #VALUES ?x ?p ?o } LIMIT %d" % MAX_LINKS, x=[node])
         in_rows = self._select("SELECT ?s ?p WHERE { #VALUES ?s ?p ?x } LIMIT %d" % MAX_LINKS, x=[node])
-        fact_rows = self._select(f"""SELECT DISTINCT ?fact WHERE {{ #VALUES
-            ?fact ?p ?x ; pko:hasEvidence ?q . FILTER(?p != pko:hasEvidence) }} ORDER BY ?fact LIMIT {MAX_FACTS + 1}""",
-                                 x=[node])
+        fact_rows = self._select(f"""SELECT ?fact (MIN(?k) AS ?rank) WHERE {{ #VALUES
+            ?fact ?p ?x ; pko:hasEvidence ?q . FILTER(?p != pko:hasEvidence)
+            OPTIONAL {{ ?fact a ?c . VALUES (?c ?order) {{ (pko:Rating 0) (pko:Finding 1) (pko:Recommendation 2)
+                (pko:Claim 3) (pko:KeyQuestionResult 4) (pko:Statistic 5) }} }}
+            BIND(COALESCE(?order, 9) AS ?k)
+        }} GROUP BY ?fact ORDER BY ?rank ?fact LIMIT {MAX_FACTS + 1}""", x=[node])
         facts = [r["fact"] for r in fact_rows[:MAX_FACTS]]
         details = self._select("""SELECT ?fact ?class ?label ?statement ?band ?polarity ?standard ?inspection
                                          ?value ?unit ?verdict WHERE { #VALUES

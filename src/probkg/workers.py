@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import pickle
 import sys
 import time
@@ -42,7 +43,7 @@ class PoolConfig:
     queue: int = 16
     max_rows: int = 10_000
     max_bytes: int = 64 * 1024 * 1024
-    memory_mb: int = 4096
+    memory_mb: int = 2048
     isolate: bool = True
     start_timeout: float = 120.0
 
@@ -94,7 +95,8 @@ class WorkerPool:
         if not c.isolate:
             args.append("--no-isolation")
         proc = await asyncio.create_subprocess_exec(
-            *args, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=2**20)
+            *args, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=2**20,
+            env={**os.environ, "RUST_BACKTRACE": "0"})
         worker = Worker(proc)
         self.workers.add(worker)
         try:
