@@ -67,9 +67,12 @@ def read(path: Path, max_bytes: int = MAX_BYTES) -> ReportText:
         raise LimitError(f"{where}: over the limit of {max_bytes:,} bytes for a report text")
     if not data.strip():
         raise InputError(where, "the file is empty" if not data else "the file holds only whitespace")
-    if data.lstrip().startswith(b"%PDF-"):
+    if b"%PDF-" in data[:1024]:  # the header may follow a little junk
         raise InputError(where, "this is a PDF file, not a report text: extract its text first "
                                 "(for example with pdftotext -layout) and ingest the .txt")
+    if data.startswith(b"PK\x03\x04"):
+        raise InputError(where, "this is a zip archive (a Word .docx?), not a report text: save the report's "
+                                "text and ingest that")
     head = data[:4096]
     if _HTML.match(head) or len(_TAGS.findall(head)) >= 5:
         raise InputError(where, "this is an HTML page, not a report text: save the page's text "

@@ -1,0 +1,434 @@
+"""Turn a parsed report into draft graph data: mint IRIs, link entities, write Turtle.
+
+IRIs follow docs/curation.md for inspection `X`: `inspection:X`,
+`rating:X-1-2` and `rating:X-overall`, `observation:X-kq-2-1-1` (or
+`X-kq-2-1-q1`), `observation:X-score`, `recommendation:X-001` (the report's
+number where it prints one, else document order), `finding:X-ingest-001`
+(document order; `-ingest-` keeps drafts apart from a curator's own
+`finding:X-001`), quotes `quote:{kind}-{slug}-{n}`, and the report itself
+`document:X-report`, a pko:SourceDocument whose pko:corpusFile is the file's
+name, so `probkg check-evidence --sources DIR FILE` can prove every quote.
+
+Statements and labels are placeholders in our words ("Draft: ... restate it"),
+never the report's sentences; themes come from theme names found in the quote.
+Every link to the graph is checked against it: a standard or key question the
+framework lacks, an addressee not in the gazetteer, or an ambiguous name is
+reported and left out, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..errors import InputError
+from ..store import ID_BASE, KnowledgeGraph
+from . import turtle
+from .gazetteer import Gazetteer, Match
+from .model import ParsedReport, Person, Quote
+from .source import ReportText
+from .turtle import Block, QuoteBlock, integer, lang_string, string, typed
+
+HMI_PROBATION = f"{ID_BASE}organisation/hmi-probation"
+INSPECTION_SCORE = f"{ID_BASE}measure/inspection-score"
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+CORPUS_NAME = re.compile(r"[0-9]{3}_[0-9a-f]{16}\.txt")
+_NUMBERS = re.compile(r"\d[\d.]*")  # statements carry no figure that is not in their quotes
+_FOOTNOTE_MARKS = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u209f*]+")
+
+
+def short(iri: str) -> str:
+    """`https://w3id.org/probation-kg/id/organisation/nps-wales` -> `organisation:nps-wales`."""
+    kind, _, slug = iri.removeprefix(ID_BASE).partition("/")
+    return f"{kind}:{slug}"
+
+
+@dataclass(frozen=True)
+class Concept:
+    iri: str
+    kind: str                  # "Standard", "KeyQuestion", "OverallAssessment", ...
+    labels: frozenset[str]     # lower-cased, apostrophes folded
+    quotes: tuple[str, ...]    # lower-cased, apostrophes folded
+    name: str                  # skos:prefLabel as written, for draft labels
+
+
+@dataclass
+class GraphContext:
+    """What ingest needs from the graph: the gazetteer, frameworks, bands, themes, measures."""
+
+    gazetteer: Gazetteer
+    concepts: dict[str, Concept]       # IRI -> concept, for every framework
+    known: set[str]                    # every IRI that is typed in the graph
+    themes: list[tuple[re.Pattern[str], str]]
+
+    @classmethod
+    def from_graph(cls, kg: KnowledgeGraph) -> GraphContext:
+        concepts: dict[str, dict] = {}
+        for row in kg.select("""
+            SELECT ?c ?type ?label ?pref ?exact WHERE {
+              ?c skos:inScheme ?scheme . ?scheme a pko:RatingFramework . ?c a ?type .
+              OPTIONAL { ?c skos:prefLabel|rdfs:label|skos:altLabel ?label }
+              OPTIONAL { ?c skos:prefLabel ?pref }
+              OPTIONAL { ?c pko:hasEvidence/oa:hasSelector/oa:exact ?exact }
+            }"""):
+            entry = concepts.setdefault(row["c"], {"kind": set(), "labels": set(), "quotes": set(), "name": ""})
+            entry["name"] = max(entry["name"], row.get("pref", ""))
+            entry["kind"].add(row["type"].rsplit("#", 1)[-1])
+            if "label" in row:
+                entry["labels"].add(_fold(row["label"]))
+            if "exact" in row:
+                entry["quotes"].add(_fold(row["exact"]))
+        kinds = ("Standard", "KeyQuestion", "OverallAssessment", "Domain")
+        built = {iri: Concept(iri, next((k for k in kinds if k in e["kind"]), min(e["kind"])),
+                              frozenset(e["labels"]), tuple(sorted(e["quotes"])), e["name"] or iri.rsplit("/", 1)[-1])
+                 for iri, e in concepts.items()}
+        known = {r["s"] for r in kg.select("SELECT DISTINCT ?s WHERE { ?s a ?t FILTER(isIRI(?s)) }")}
+        themes = []
+        for row in kg.select("SELECT ?t ?l WHERE { ?t skos:inScheme theme:scheme ; skos:prefLabel ?l }"):
+            label = row["l"].lower()
+            stem = label[:-1] if label.endswith("s") and not label.endswith("ss") else label
+            words = r"[\s-]".join(re.escape(w) for w in stem.split())
+            themes.append((re.compile(rf"\b{words}s?\b", re.IGNORECASE), row["t"]))
+        return cls(Gazetteer.from_graph(kg), built, known, sorted(themes, key=lambda t: t[1]))
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.replace("’", "'").replace("‘", "'").lower().split())
+
+
+@dataclass
+class Draft:
+    """The draft file and what the curator needs to know about it."""
+
+    turtle: str
+    layout: str
+    inspection: str
+    counts: dict[str, int]
+    report: ReportText
+    candidates: Counter[tuple[str, str]] = field(default_factory=Counter)
+    ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Builder:
+    def __init__(self, report: ReportText, parsed: ParsedReport, inspection_id: str, ctx: GraphContext) -> None:
+        self.report, self.parsed, self.x, self.ctx = report, parsed, inspection_id, ctx
+        self.blocks: list[Block] = []
+        self.quotes: list[QuoteBlock] = []
+        self.quote_ids: set[str] = set()
+        self.doc = f"document:{inspection_id}-report"
+        self.warnings = list(parsed.warnings)
+        self.candidates: Counter[tuple[str, str]] = Counter()
+        self.ambiguous: dict[str, tuple[str, ...]] = {}
+        self.counts: Counter[str] = Counter()
+
+    # -- helpers ---------------------------------------------------------------------------
+    def warn(self, message: str, quote: Quote | None = None) -> None:
+        self.warnings.append(f"line {quote.line}: {message}" if quote else message)
+
+    def evidence(self, block: Block, kind: str, slug: str, quotes: list[Quote]) -> None:
+        n = 0
+        texts: set[str] = set()
+        for quote in (part for whole in quotes for part in _chunks(whole)):
+            if not quote.text or quote.text in texts:
+                continue
+            texts.add(quote.text)
+            n += 1
+            subject = f"quote:{kind}-{slug}-{n}"
+            if subject in self.quote_ids:
+                continue
+            self.quote_ids.add(subject)
+            self.quotes.append(QuoteBlock(subject, quote.text, self.doc))
+            block.add("pko:hasEvidence", subject)
+
+    def link(self, text: str) -> list[str]:
+        linked, ambiguous = self.ctx.gazetteer.link(text)
+        self._note_ambiguous(ambiguous)
+        self.candidates.update(self.ctx.gazetteer.candidates(text))
+        return linked
+
+    def _note_ambiguous(self, matches: list[Match]) -> None:
+        for match in matches:
+            self.ambiguous[match.text] = match.entities
+
+    def concept(self, local: str, kind: str) -> str | None:
+        iri = f"{ID_BASE}framework/{local}"
+        found = self.ctx.concepts.get(iri)
+        return iri if found and found.kind == kind else None
+
+    # -- the inspection and its document ----------------------------------------------------
+    def body(self) -> str:
+        p = self.parsed
+        if not p.body:
+            raise InputError(str(self.report.path), "cannot find the inspected body: no 'Service:' line and no "
+                                                    "title 'An inspection of ...'")
+        linked, ambiguous = self.ctx.gazetteer.link(p.body)
+        bodies = [iri for iri in linked if (e := self.ctx.gazetteer.entity(iri)) and e.is_body]
+        if ambiguous:
+            raise InputError(str(self.report.path), f"the inspected body '{p.body}' is ambiguous in the "
+                                                    f"gazetteer ({', '.join(ambiguous[0].entities)})",
+                             p.body_quote.line if p.body_quote else None)
+        if len(bodies) != 1:
+            raise InputError(str(self.report.path),
+                             f"the inspected body '{p.body}' is not a body in graph/ (add it, with its name as "
+                             f"a label or altLabel, to graph/reference/organisations.ttl and ingest again)",
+                             p.body_quote.line if p.body_quote else None)
+        return bodies[0]
+
+    def person(self, name_quote: Person | None, role: str) -> str | None:
+        if name_quote is None:
+            return None
+        linked, _ = self.ctx.gazetteer.link(name_quote.name)
+        people = [iri for iri in linked if (e := self.ctx.gazetteer.entity(iri)) and e.is_person]
+        if len(people) == 1:
+            return people[0]
+        self.candidates[("person", name_quote.name)] += 1
+        self.warn(f"{role} '{name_quote.name}' is not a person in graph/; left out", name_quote.quote)
+        return None
+
+    def inspection(self, body: str) -> None:
+        p, x = self.parsed, self.x
+        doc = Block(self.doc, ["pko:SourceDocument"])
+        doc.add("pko:corpusFile", string(self.report.path.name))
+        doc.add("pko:documentKind", "vocab:inspection-report")
+        doc.add("pko:reportsOn", f"inspection:{x}")
+        if p.title:
+            doc.add("dcterms:title", string(p.title))
+        if HMI_PROBATION in self.ctx.known:
+            doc.add("dcterms:publisher", short(HMI_PROBATION))
+        doc.add("rdfs:label", lang_string(f"Report text {self.report.path.name} (drafted by probkg ingest)"))
+        self.blocks.append(doc)
+
+        block = Block(f"inspection:{x}", ["pko:Inspection"])
+        block.add("pko:inspectedBody", short(body))
+        block.add("pko:usesFramework", f"framework:{p.framework}")
+        block.add("rdfs:label", lang_string(f"Inspection {x} (drafted by probkg ingest)"))
+        if HMI_PROBATION in self.ctx.known:
+            block.add("prov:wasAssociatedWith", short(HMI_PROBATION))
+        quotes = [p.body_quote] if p.body_quote else []
+        for role, prop, found in (("lead inspector", "pko:leadInspector", p.lead_inspector),
+                                  ("chief inspector", "pko:chiefInspector", p.chief_inspector),
+                                  ("programme manager", "pko:programmeManager", p.programme_manager)):
+            if (iri := self.person(found, role)) is not None:
+                block.add(prop, short(iri))
+                quotes.append(found.quote)
+        for prop, value in (("schema:startDate", p.start), ("schema:endDate", p.end)):
+            if value:
+                datatype = "xsd:date" if len(value) == 10 else "xsd:gYearMonth"
+                block.add(prop, typed(value, datatype))
+        quotes += p.date_quotes
+        self.evidence(block, "inspection", x, quotes)
+        self.blocks.append(block)
+
+    # -- results --------------------------------------------------------------------------
+    def ratings(self, body: str) -> None:
+        p, x = self.parsed, self.x
+        standards = {c.iri for c in self.ctx.concepts.values()
+                     if c.kind == "Standard" and c.iri.startswith(f"{ID_BASE}framework/{p.framework}-")}
+        printed = {r.code for r in p.ratings if r.code != "overall"}
+        if len(printed) < len(standards):
+            missing = sorted(short(s).removeprefix(f"framework:{p.framework}-").replace("-", ".")
+                             for s in standards
+                             if short(s).removeprefix(f"framework:{p.framework}-").replace("-", ".") not in printed)
+            raise InputError(str(self.report.path),
+                             f"the ratings table rates {len(printed)} of the {len(standards)} standards of "
+                             f"framework {p.framework} (none for {', '.join(missing)}): the report seems "
+                             f"truncated or damaged")
+        for rating in p.ratings:
+            if rating.code == "overall":
+                suffix, label = "overall", "overall rating"
+                concept = self.concept(f"{p.framework}-overall", "OverallAssessment")
+            else:
+                suffix = rating.code.replace(".", "-")
+                concept = self.concept(f"{p.framework}-{suffix}", "Standard")
+                if concept and not self._names_match(concept, rating.name):
+                    self.warn(f"standard {rating.code} is printed as '{rating.name}', which is not the name of "
+                              f"{short(concept)}; rating left out (another framework?)", rating.quotes[0])
+                    continue
+                label = f"{rating.code} {self._label(concept)}" if concept else ""
+            if concept is None:
+                self.warn(f"{p.framework} has no standard {rating.code}; rating left out", rating.quotes[0])
+                continue
+            block = Block(f"rating:{x}-{suffix}", ["pko:Rating"])
+            block.add("pko:band", f"vocab:{rating.band}")
+            block.add("pko:inspection", f"inspection:{x}")
+            block.add("pko:ratedBody", short(body))
+            block.add("pko:standard", short(concept))
+            block.add("rdfs:label", lang_string(f"{x}: {label}"))
+            self.evidence(block, "rating", f"{x}-{suffix}", rating.quotes)
+            self.blocks.append(block)
+            self.counts["ratings"] += 1
+
+        if p.score is not None:
+            value, of, quote = p.score
+            if INSPECTION_SCORE not in self.ctx.known:
+                self.warn("measure:inspection-score is not in graph/; score left out", quote)
+            else:
+                block = Block(f"observation:{x}-score", ["pko:Statistic"])
+                block.add("pko:denominator", integer(of))
+                block.add("pko:inspection", f"inspection:{x}")
+                block.add("pko:statement", lang_string(f"Draft: the inspection score the report gives, {value} "
+                                                       f"points out of {of}."))
+                block.add("pko:unit", "vocab:unit-score-points")
+                block.add("pko:value", integer(value))
+                block.add("rdfs:label", lang_string(f"{x}: inspection score"))
+                block.add("sosa:hasFeatureOfInterest", short(body))
+                block.add("sosa:observedProperty", short(INSPECTION_SCORE))
+                self.evidence(block, "observation", f"{x}-score", [quote])
+                self.blocks.append(block)
+                self.counts["score"] += 1
+
+    def _names_match(self, concept: str, printed: str) -> bool:
+        found = self.ctx.concepts[concept]
+        name = _fold(printed)
+        return not name or name in found.labels or any(name in q for q in found.quotes)
+
+    def _label(self, concept: str) -> str:
+        return self.ctx.concepts[concept].name
+
+    def key_questions(self, body: str) -> None:
+        p, x = self.parsed, self.x
+        for kq in p.key_questions:
+            suffix = kq.code.replace(".", "-") if kq.code[0].isdigit() else f"{kq.standard.replace('.', '-')}-{kq.code}"
+            concept = self.concept(f"{p.framework}-{suffix}", "KeyQuestion")
+            if concept is None:
+                self.warn(f"{p.framework} has no key question {kq.standard} {kq.code} ('{kq.question[:60]}'); "
+                          f"left out", kq.quotes[0])
+                continue
+            question = _fold(_FOOTNOTE_MARKS.sub("", kq.question))
+            if question and not any(question in q for q in self.ctx.concepts[concept].quotes):
+                self.warn(f"key question {kq.standard} {kq.code} is worded '{kq.question[:60]}', unlike "
+                          f"{short(concept)}: check the mapping", kq.quotes[0])
+            block = Block(f"observation:{x}-kq-{suffix}", ["pko:KeyQuestionResult"])
+            block.add("pko:inspection", f"inspection:{x}")
+            block.add("pko:unit", "vocab:unit-percent")
+            block.add("pko:value", integer(kq.value))
+            block.add("rdfs:label", lang_string(f"{x}: {kq.code if kq.code[0].isdigit() else kq.standard} "
+                                                f"{self._label(concept)}"))
+            block.add("sosa:hasFeatureOfInterest", short(body))
+            block.add("sosa:observedProperty", short(concept))
+            self.evidence(block, "observation", f"{x}-kq-{suffix}", kq.quotes)
+            self.blocks.append(block)
+            self.counts["key-question results"] += 1
+
+    def recommendations(self) -> None:
+        p, x = self.parsed, self.x
+        order = 0
+        for rec in p.recommendations:
+            order += 1
+            number = rec.number if rec.number is not None else order
+            slug = f"{x}-{number:03d}"
+            addressees = [iri for iri in self.link(rec.addressee)
+                          if (e := self.ctx.gazetteer.entity(iri)) and e.is_body]
+            if not addressees:
+                self.candidates[("addressee", rec.addressee)] += 1
+                self.warn(f"recommendation {number}: addressee '{rec.addressee}' is not a body in graph/; "
+                          f"left out (add the body and ingest again)", rec.quotes[0])
+                continue
+            block = Block(f"recommendation:{slug}", ["pko:Recommendation"])
+            block.add("pko:addressee", *(short(a) for a in addressees))
+            concerns = [iri for iri in self.link(rec.text) if iri not in addressees]
+            if concerns:
+                block.add("pko:concerns", *(short(c) for c in concerns))
+            block.add("pko:inspection", f"inspection:{x}")
+            if rec.number is not None:
+                block.add("pko:number", integer(rec.number))
+            names = " and ".join(self.ctx.gazetteer.entities[a].label for a in addressees)
+            which = f"recommendation {rec.number}" if rec.number is not None else f"unnumbered recommendation {order}"
+            block.add("pko:statement", lang_string(f"Draft: a recommendation of the report to {names}. "
+                                                   f"Restate it in your own words."))
+            self._themes(block, rec.text)
+            block.add("rdfs:label", lang_string(f"{x}: {which}"))
+            self.evidence(block, "recommendation", slug, rec.quotes)
+            self.blocks.append(block)
+            self.counts["recommendations"] += 1
+
+    def findings(self, body: str) -> None:
+        p, x = self.parsed, self.x
+        seen: set[tuple[str, str]] = set()
+        n = 0
+        for finding in p.findings:
+            if (finding.polarity, finding.text) in seen:
+                self.warn("the same finding is listed twice; kept the first", finding.quotes[0])
+                continue
+            seen.add((finding.polarity, finding.text))
+            n += 1
+            slug = f"{x}-ingest-{n:03d}"
+            block = Block(f"finding:{slug}", ["pko:Finding"])
+            concerns = [body] + [iri for iri in self.link(finding.text) if iri != body]
+            block.add("pko:concerns", *(short(c) for c in concerns))
+            block.add("pko:inspection", f"inspection:{x}")
+            block.add("pko:polarity", f"vocab:{finding.polarity}")
+            if finding.standard:
+                concept = self.concept(f"{p.framework}-{finding.standard.replace('.', '-')}", "Standard")
+                if concept:
+                    block.add("pko:standard", short(concept))
+            kind = "strength" if finding.polarity == "strength" else "area for improvement"
+            section = _NUMBERS.sub("", finding.section).strip(" .") or "the report"
+            block.add("pko:statement", lang_string(f"Draft: {_article(kind)} {kind} the report lists under "
+                                                   f"{section}. Restate it in your own words."))
+            self._themes(block, finding.text, finding.section)
+            block.add("rdfs:label", lang_string(f"{x}: draft {kind} {n}"))
+            self.evidence(block, "finding", slug, finding.quotes)
+            self.blocks.append(block)
+            self.counts["strengths" if finding.polarity == "strength" else "areas for improvement"] += 1
+            self.counts["entity links"] += len(concerns)
+
+    def _themes(self, block: Block, text: str, section: str = "") -> None:
+        """Themes whose name the text uses; failing that, those the section's name uses."""
+        for words in (text, section):
+            found = [short(iri) for pattern, iri in self.ctx.themes if pattern.search(words)]
+            if found:
+                block.add("pko:theme", *found)
+                return
+
+    def header(self) -> str:
+        corpus = "" if CORPUS_NAME.fullmatch(self.report.path.name) else (
+            "\nThe file name is not a corpus name (NNN_<16 hex digits>.txt): rename the text when you add it "
+            "to ../shared/sources/ and change pko:corpusFile to match.")
+        return (f"Draft data for inspection {self.x}, drafted by `probkg ingest` from {self.report.path.name}\n"
+                f"(layout {self.parsed.layout}). Quotes are verbatim from the report; statements, labels and\n"
+                f"themes are machine drafts and every entity link needs checking. Rewrite them in your own\n"
+                f"words (docs/curation.md) before moving this file into graph/inspections/.{corpus}")
+
+
+MAX_QUOTE = 500
+"""The shapes advise quotes of at most 500 characters; longer bullets are quoted sentence by sentence."""
+_SENTENCE_END = re.compile(r"(?<=[.!?]) (?=[A-Z‘“'\"(])")
+
+
+def _chunks(quote: Quote) -> list[Quote]:
+    """A long quote as consecutive runs of whole sentences of at most MAX_QUOTE characters."""
+    if len(quote.text) <= MAX_QUOTE:
+        return [quote]
+    parts: list[str] = []
+    for sentence in _SENTENCE_END.split(quote.text):
+        if parts and len(parts[-1]) + 1 + len(sentence) <= MAX_QUOTE:
+            parts[-1] += " " + sentence
+        else:
+            parts.append(sentence)
+    return [Quote(part, quote.line) for part in parts]
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
+
+
+def build(report: ReportText, parsed: ParsedReport, inspection_id: str, ctx: GraphContext) -> Draft:
+    """Link the parsed report to the graph and write the draft Turtle."""
+    b = _Builder(report, parsed, inspection_id, ctx)
+    if f"{ID_BASE}inspection/{inspection_id}" in ctx.known:
+        b.warn(f"inspection:{inspection_id} is already in graph/: this draft's IRIs would clash with the "
+               f"curated ones; use a new --as to keep it beside them")
+    body = b.body()
+    b.inspection(body)
+    b.ratings(body)
+    b.key_questions(body)
+    b.recommendations()
+    b.findings(body)
+    text = turtle.document(b.header(), [*b.blocks, *b.quotes])
+    counts = {k: b.counts.get(k, 0) for k in ("ratings", "score", "key-question results", "recommendations",
+                                               "strengths", "areas for improvement", "entity links")}
+    counts["evidence quotes"] = len(b.quotes)
+    return Draft(text, parsed.layout, inspection_id, counts, report, b.candidates, b.ambiguous, b.warnings)

@@ -1,0 +1,137 @@
+"""Report layouts: recognising which one a text is in, and helpers the parsers share.
+
+A layout is the way a kind of report text is laid out: where the ratings
+table is, how key questions and recommendations are printed. Each parser
+module (`layout_2019`, `layout_2025`) exposes a `Parser` with a name, the
+framework its reports rate against, `recognise(lines)` (how many of its
+markers the text shows) and `parse(report)`. A text is in the layout with the
+most markers, at least `MIN_MARKERS`; otherwise it is in no known layout.
+
+Patterns here are written so that no line can make them slow: anchored at the
+start, no two adjacent quantifiers that can match the same characters, and
+splits done with string methods where a pattern would need backtracking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Protocol
+
+from ..errors import InputError, LayoutError
+from .model import BANDS, ParsedReport
+from .source import ReportText
+
+MIN_MARKERS = 2
+
+MONTHS = {name: number for number, name in enumerate(
+    ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+     "October", "November", "December"), start=1)}
+
+NUMBER_WORDS = {word: number for number, word in enumerate(
+    ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+     "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"))}
+
+_NAME = r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){1,3}"
+LEAD_INSPECTOR = re.compile(r"This inspection was led by HM Inspector (" + _NAME + ")")
+PROGRAMME_MANAGER = re.compile(r"The manager responsible for this inspection programme is (" + _NAME + r")\.")
+FIELDWORK_BETWEEN = re.compile(r"between (\d{1,2}) ([A-Z][a-z]{2,8}) (\d{4}) and (\d{1,2}) ([A-Z][a-z]{2,8}) (\d{4})")
+BULLET = re.compile(r"[-•·]\s+(\S.*)")
+LIST_HEADING = re.compile(r"(Strengths|Areas for improvement):?")
+
+
+class Parser(Protocol):
+    name: str
+    framework: str
+    description: str
+    MARKERS: Sequence[re.Pattern[str]]
+
+    @staticmethod
+    def recognise(lines: Sequence[str]) -> int: ...
+
+    @staticmethod
+    def parse(report: ReportText) -> ParsedReport: ...
+
+
+def parsers() -> list[type[Parser]]:
+    from . import layout_2019, layout_2025
+
+    return [layout_2019.Parser, layout_2025.Parser]
+
+
+def detect(report: ReportText) -> type[Parser]:
+    """The layout the text is in, or LayoutError naming the layouts known."""
+    lines = [line.strip() for line in report.lines]
+    scored = sorted(((p.recognise(lines), p.name, p) for p in parsers()), key=lambda t: (-t[0], t[1]))
+    best, _, parser = scored[0]
+    if best < MIN_MARKERS:
+        known = "; ".join(f"{p.name} ({p.description})" for p in parsers())
+        hint = (f"; it shows {best} of the {len(parser.MARKERS)} marks of {parser.name}: cut short?"
+                if best else "")
+        raise LayoutError(str(report.path), f"not a report in a layout probkg ingest knows (known: {known}){hint}")
+    if len(scored) > 1 and scored[1][0] == best:
+        raise LayoutError(str(report.path), f"the text shows the markers of two layouts ({scored[0][1]}, "
+                                            f"{scored[1][1]}) equally; cannot tell which it is in")
+    return parser
+
+
+def count_markers(lines: Sequence[str], markers: Sequence[re.Pattern[str]]) -> int:
+    """How many of the markers match at least one (stripped) line."""
+    return sum(1 for marker in markers if any(marker.match(line) for line in lines))
+
+
+def band_at_end(text: str) -> tuple[str, str] | None:
+    """Split "Staff Requires improvement" into ("Staff", "band-requires-improvement")."""
+    lowered = text.lower()
+    for printed, band in BANDS.items():
+        if lowered == printed:
+            return "", band
+        if lowered.endswith(printed) and len(text) > len(printed) and not text[-len(printed) - 1].isalnum():
+            return text[: -len(printed)].rstrip(" \t|"), band
+    return None
+
+
+def band_of(text: str) -> str | None:
+    """The vocab: band for a cell or line that is exactly a band's name."""
+    return BANDS.get(text.strip().lower())
+
+
+def iso_date(day: str, month: str, year: str) -> str | None:
+    """"28", "July", "2025" to "2025-07-28"; None if that is not a real date."""
+    if month not in MONTHS:
+        return None
+    try:
+        return dt.date(int(year), MONTHS[month], int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def year_month(month: str, year: str) -> str | None:
+    if month not in MONTHS or not 1900 <= int(year) <= 2200:
+        return None
+    return f"{int(year):04d}-{MONTHS[month]:02d}"
+
+
+def sentence_around(line: str, start: int, end: int) -> str:
+    """The sentence of `line` that holds the span start:end (ends at the next full stop)."""
+    left = line.rfind(". ", 0, start)
+    begin = 0 if left < 0 else left + 2
+    stop = line.find(".", end)
+    return line[begin: len(line) if stop < 0 else stop + 1]
+
+
+def table_cells(line: str) -> list[str] | None:
+    """The cells of a `| a | b |` row, or None if the line is not one."""
+    if len(line) < 3 or not line.startswith("|") or not line.endswith("|"):
+        return None
+    return [cell.strip() for cell in line[1:-1].split("|")]
+
+
+def no_ratings_table(report: ReportText, detail: str) -> InputError:
+    return InputError(str(report.path), f"no ratings table: {detail}")
+
+
+def truncated(report: ReportText, detail: str) -> InputError:
+    last = len(report.text.rstrip("\n").split("\n"))
+    return InputError(str(report.path), f"the report seems truncated: {detail} (the text ends at line {last})")
