@@ -7,6 +7,4 @@ bash scripts/setup.sh
 .venv/bin/probkg build
 .venv/bin/probkg stats
 .venv/bin/probkg check-evidence
-if .venv/bin/probkg --help | grep -q '^  validate'; then
-  .venv/bin/probkg validate
-fi
+.venv/bin/probkg validate
