@@ -22,6 +22,13 @@ never taken from the command line.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+import random
+import secrets
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -36,13 +43,66 @@ from .errors import InputError
 from .paths import Layout
 from .store import _input_error
 
-def _opener(url: str, user: str | None, password: str | None) -> urllib.request.OpenerDirector:
-    handlers: list[urllib.request.BaseHandler] = []
-    if user is not None:
-        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        manager.add_password(None, url, user, password or "")
-        handlers += [urllib.request.HTTPDigestAuthHandler(manager), urllib.request.HTTPBasicAuthHandler(manager)]
-    return urllib.request.build_opener(*handlers)
+RETRIES = 6
+"""Attempts per request when the server reports a transient failure (a deadlocked transaction)."""
+_RETRYABLE = re.compile(r"40001|deadlock|try again", re.IGNORECASE)
+_PARAM = re.compile(r'(\w+)=(?:"([^"]*)"|([^\s,]*))')
+
+
+def _text(html: str) -> str:
+    """An error page as one line of text."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())[:300]
+
+
+class _Auth:
+    """HTTP Basic or Digest (RFC 7616, MD5, qop=auth) credentials, sent with every request.
+
+    urllib's own handlers answer a 401 by sending the request again, which means
+    sending the body twice; a server that closes the connection on its 401 before
+    reading a large body (Virtuoso does) breaks that with EPIPE. So the challenge
+    is fetched once with a bodiless GET and the header is computed up front.
+    """
+
+    def __init__(self, user: str, password: str) -> None:
+        self.user, self.password = user, password
+        self.scheme: str | None = None
+        self.params: dict[str, str] = {}
+        self.count = 0
+        self.lock = threading.Lock()
+
+    def challenge(self, header: str) -> None:
+        scheme, _, rest = header.partition(" ")
+        self.scheme = scheme.lower()
+        self.params = {key.lower(): quoted or bare for key, quoted, bare in _PARAM.findall(rest)}
+        self.count = 0
+
+    def header(self, method: str, url: str) -> str | None:
+        if self.scheme == "basic":
+            token = base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
+            return f"Basic {token}"
+        if self.scheme != "digest":
+            return None
+        p = self.params
+        parts = urllib.parse.urlsplit(url)
+        uri = parts.path + (f"?{parts.query}" if parts.query else "")
+        with self.lock:
+            self.count += 1
+            nc = f"{self.count:08x}"
+        cnonce = secrets.token_hex(8)
+        md5 = lambda text: hashlib.md5(text.encode()).hexdigest()  # noqa: E731  (the protocol's hash)
+        ha1 = md5(f"{self.user}:{p.get('realm', '')}:{self.password}")
+        ha2 = md5(f"{method}:{uri}")
+        fields = {"username": self.user, "realm": p.get("realm", ""), "nonce": p.get("nonce", ""), "uri": uri,
+                  "algorithm": "MD5"}
+        if "auth" in p.get("qop", "").split(","):
+            fields.update(qop="auth", nc=nc, cnonce=cnonce,
+                          response=md5(f"{ha1}:{p.get('nonce', '')}:{nc}:{cnonce}:auth:{ha2}"))
+        else:
+            fields["response"] = md5(f"{ha1}:{p.get('nonce', '')}:{ha2}")
+        if "opaque" in p:
+            fields["opaque"] = p["opaque"]
+        quoted = ("nc", "qop", "algorithm")
+        return "Digest " + ", ".join(f"{k}={v}" if k in quoted else f'{k}="{v}"' for k, v in fields.items())
 
 
 def graph_url(graph_store: str, graph: str) -> str:
@@ -70,22 +130,52 @@ class GraphStore:
     timeout: float = 120.0
 
     def __post_init__(self) -> None:
-        self._opener = _opener(self.url, self.user, self.password)
+        self._auth = _Auth(self.user, self.password or "") if self.user is not None else None
+        self._opener = urllib.request.build_opener()
+
+    def _request(self, method: str, url: str, body: bytes | None) -> None:
+        headers = {"Content-Type": "text/turtle; charset=utf-8"} if body is not None else {}
+        if self._auth and (value := self._auth.header(method, url)):
+            headers["Authorization"] = value
+        request = urllib.request.Request(url, data=body, method=method, headers=headers)
+        with self._opener.open(request, timeout=self.timeout) as response:
+            response.read()
+
+    def _authenticate(self, graph: str) -> None:
+        """Fetch the server's challenge with a bodiless GET (once, or again when the nonce goes stale)."""
+        assert self._auth is not None
+        try:
+            self._request("GET", graph_url(self.url, graph), None)
+        except urllib.error.HTTPError as exc:
+            if exc.code == 401 and exc.headers.get("WWW-Authenticate"):
+                self._auth.challenge(exc.headers["WWW-Authenticate"])
 
     def send(self, method: str, graph: str, body: bytes) -> None:
         """PUT (replace) or POST (add to) one named graph; raises InputError on any HTTP failure."""
-        request = urllib.request.Request(
-            graph_url(self.url, graph), data=body, method=method,
-            headers={"Content-Type": "text/turtle; charset=utf-8"})
-        try:
-            with self._opener.open(request, timeout=self.timeout) as response:
-                response.read()
-        except urllib.error.HTTPError as exc:
-            detail = exc.read(500).decode("utf-8", "replace").strip()
-            raise InputError(self.url, f"{method} <{graph}> failed: HTTP {exc.code} {exc.reason}"
-                             + (f": {detail}" if detail else "")) from None
-        except (urllib.error.URLError, OSError) as exc:
-            raise InputError(self.url, f"{method} <{graph}> failed: {exc}") from None
+        url = graph_url(self.url, graph)
+        if self._auth and self._auth.scheme is None:
+            with self._auth.lock:
+                if self._auth.scheme is None:
+                    self._authenticate(graph)
+        stale_retried = False
+        for attempt in range(1, RETRIES + 1):
+            try:
+                self._request(method, url, body)
+                return
+            except urllib.error.HTTPError as exc:
+                challenge = exc.headers.get("WWW-Authenticate", "")
+                if exc.code == 401 and not stale_retried and self._auth and 'stale="true"' in challenge.lower():
+                    self._auth.challenge(challenge)
+                    stale_retried = True
+                    continue
+                detail = _text(exc.read(2000).decode("utf-8", "replace"))
+                if exc.code in (500, 503) and _RETRYABLE.search(detail) and attempt < RETRIES:
+                    time.sleep(random.uniform(0.05, 0.3) * attempt)  # a deadlock victim: try again
+                    continue
+                raise InputError(self.url, f"{method} <{graph}> failed: HTTP {exc.code} {exc.reason}"
+                                 + (f": {detail}" if detail else "")) from None
+            except (urllib.error.URLError, OSError) as exc:
+                raise InputError(self.url, f"{method} <{graph}> failed: {exc}") from None
 
     def put_file(self, path: Path, graph: str) -> None:
         """Replace `graph` with the triples of the Turtle file at `path`."""

@@ -1,0 +1,494 @@
+"""The benchmark: one command measures build, queries, validation and serving at each N.
+
+    .venv/bin/python bench/run.py --sizes 100,1000 [--repeats 20] [--out bench/RESULTS.md]
+
+For each size it generates the synthetic corpus (`bench/generate.py`, seed 1)
+and runs every measurement in a fresh child process, so wall time, CPU time
+(user + system, from the kernel's accounting of the child) and peak resident
+memory (ru_maxrss) belong to that measurement alone. Every figure is printed
+next to its baseline as a ratio:
+
+* build: `probkg.store.load` (named graphs) against pyoxigraph's own bulk load of
+  the same files, and against rdflib's default store (a Dataset, one graph per file);
+* queries: every saved query, p50 and p99 over repeats, Oxigraph (the default
+  engine) against rdflib's default store, each query bounded by a time limit
+  (pyoxigraph ignores signals, so an over-long query's process is killed);
+* validation: `probkg validate` against a plain pyshacl run over the same files and
+  shapes, and against Apache Jena's SHACL (Debian's package, scripts/setup.d/jena.sh);
+  with the seeded defects found by each;
+* serving: `probkg serve` answering one lookup query from 16 concurrent clients
+  against rdflib-endpoint serving the same files (when that package is installed:
+  `pip install -e '.[bench]'`).
+
+Nothing here asserts a time: the figures go to bench/RESULTS.md and the targets
+are judged there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PY = sys.executable
+sys.path.insert(0, str(ROOT / "src"))
+
+LOOKUP = ("SELECT ?label ?band WHERE { <https://w3id.org/probation-kg/id/rating/syn-00042-1-1> "
+          "<http://www.w3.org/2000/01/rdf-schema#label> ?label ; "
+          "<https://w3id.org/probation-kg/ontology#band>/<http://www.w3.org/2004/02/skos/core#prefLabel> ?band }")
+
+
+# ---------------------------------------------------------------- child tasks
+
+def _files(root: Path) -> list[Path]:
+    from probkg.paths import Layout
+    return Layout(root).data_files()
+
+
+def task_build(root: Path, how: str) -> dict:
+    from probkg.paths import Layout
+    lay = Layout(root)
+    files = lay.data_files()
+    for f in files:  # the same warm page cache for every contender, whichever runs first
+        f.read_bytes()
+    t0, c0 = time.perf_counter(), time.process_time()
+    if how == "probkg":
+        from probkg.store import load
+        n = len(load(files, lay))
+    elif how == "oxigraph":
+        import pyoxigraph as ox
+        store = ox.Store()
+        for f in files:
+            store.bulk_load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(lay.graph_name(f)))
+        n = len(store)
+    else:
+        import rdflib
+        ds = rdflib.Dataset(default_union=True)
+        for f in files:
+            ds.graph(rdflib.URIRef(lay.graph_name(f))).parse(str(f), format="turtle")
+        n = len(ds)
+    return {"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0, "triples": n}
+
+
+def task_queries(root: Path, engine: str, repeats: int, skip: list[str], log: Path) -> dict:
+    from probkg.engines import OxigraphEngine, RdflibEngine
+    from probkg.paths import Layout
+    from probkg.queries import catalogue
+    from probkg.store import load
+    lay = Layout(root)
+    runner = OxigraphEngine(load(lay=lay)) if engine == "oxigraph" else RdflibEngine(lay)
+    with log.open("a", encoding="utf-8") as out:
+        for name, q in catalogue(lay.queries).items():
+            if name in skip:
+                continue
+            out.write(json.dumps({"start": name, "at": time.time()}) + "\n")
+            out.flush()
+            bindings = q.bind({})
+            times, rows = [], 0
+            for _ in range(repeats):
+                t0 = time.perf_counter()
+                rows = len(runner.run(q.text, bindings).rows)
+                times.append(time.perf_counter() - t0)
+            out.write(json.dumps({"done": name, "times": times, "rows": rows}) + "\n")
+            out.flush()
+    return {}
+
+
+def task_pyshacl(root: Path) -> dict:
+    import pyshacl
+    import rdflib
+    data = rdflib.Graph()
+    for f in _files(root):
+        data.parse(str(f), format="turtle")
+    shapes = rdflib.Graph()
+    for f in sorted((root / "shapes").glob("*.ttl")):
+        shapes.parse(str(f), format="turtle")
+    t0, c0 = time.perf_counter(), time.process_time()
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    results = [(str(report.value(r, sh.focusNode)), str(report.value(r, sh.resultSeverity)).rsplit("#", 1)[1])
+               for r in report.subjects(rdflib.RDF.type, sh.ValidationResult)]
+    return {"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0,
+            "violations": sum(1 for _, s in results if s == "Violation"),
+            "focus": sorted({f for f, _ in results})}
+
+
+# --------------------------------------------------------------- measurement
+
+_CHILDREN: set[int] = set()
+"""Process groups of running children: killed if the benchmark itself is stopped."""
+
+
+def _stop_children(signum=None, frame=None) -> None:
+    for pgid in list(_CHILDREN):
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except OSError:
+            pass
+    if signum is not None:
+        sys.exit(128 + signum)
+
+
+def _spawn(argv: list[str], **kw) -> subprocess.Popen:
+    proc = subprocess.Popen(argv, start_new_session=True, **kw)
+    _CHILDREN.add(proc.pid)
+    return proc
+
+def measure(argv: list[str], timeout: float, env: dict | None = None, cwd: Path | None = None) -> dict:
+    """Run a child; its wall time, CPU (user+sys) and peak RSS, plus the JSON it prints last (if any)."""
+    t0 = time.perf_counter()
+    proc = _spawn(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, env={**os.environ, **(env or {})})
+    timer = threading.Timer(timeout, lambda: os.killpg(proc.pid, signal.SIGKILL))
+    timer.start()
+    out = proc.stdout.read()
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    timer.cancel()
+    _CHILDREN.discard(proc.pid)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    result = {"wall": time.perf_counter() - t0, "cpu": usage.ru_utime + usage.ru_stime,
+              "rss_mb": usage.ru_maxrss / 1024, "exit": proc.returncode,
+              "timeout": proc.returncode == -signal.SIGKILL}
+    lines = [line for line in out.decode("utf-8", "replace").splitlines() if line.startswith("{")]
+    if lines:
+        try:
+            result["data"] = json.loads(lines[-1])
+        except json.JSONDecodeError:
+            pass
+    if proc.returncode not in (0, 1) and not result["timeout"]:
+        result["stderr"] = err.decode("utf-8", "replace")[-1500:]
+    return result
+
+
+def child(task: str, *args: str) -> list[str]:
+    return [PY, str(Path(__file__).resolve()), "--task", task, *args]
+
+
+def run_queries(root: Path, engine: str, repeats: int, per_query: float, work: Path) -> dict:
+    """Every saved query; a query over `per_query` seconds has its process killed and is marked."""
+    log = work / f"queries-{engine}.jsonl"
+    log.unlink(missing_ok=True)
+    skip: list[str] = []
+    timed_out: list[str] = []
+    usage = {"cpu": 0.0, "rss_mb": 0.0, "wall": 0.0}
+    for _ in range(40):
+        argv = child("queries", str(root), engine, str(repeats), ",".join(skip), str(log))
+        t0 = time.perf_counter()
+        proc = _spawn(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        killed = None
+        ru = None
+        while True:
+            pid, _, ru = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            time.sleep(0.2)
+            events = [json.loads(x) for x in log.read_text().splitlines()] if log.exists() else []
+            open_ = {e["start"]: e["at"] for e in events if "start" in e}
+            for name in [e.get("done") for e in events] + timed_out:
+                open_.pop(name, None)
+            late = [n for n, at in open_.items() if time.time() - at > per_query]
+            if late:
+                killed = late[0]
+                os.killpg(proc.pid, signal.SIGKILL)
+                _, _, ru = os.wait4(proc.pid, 0)
+                break
+        _CHILDREN.discard(proc.pid)
+        usage["cpu"] += ru.ru_utime + ru.ru_stime
+        usage["rss_mb"] = max(usage["rss_mb"], ru.ru_maxrss / 1024)
+        usage["wall"] += time.perf_counter() - t0
+        events = [json.loads(x) for x in log.read_text().splitlines()] if log.exists() else []
+        skip = sorted({e["done"] for e in events if "done" in e} | set(timed_out))
+        if killed is None:
+            break
+        if killed not in timed_out:
+            timed_out.append(killed)
+        skip = sorted(set(skip) | {killed})
+    done = {e["done"]: e for e in (json.loads(x) for x in log.read_text().splitlines()) if "done" in e}
+    out = {}
+    for name, e in done.items():
+        ts = sorted(e["times"])
+        out[name] = {"p50": statistics.median(ts), "p99": ts[min(len(ts) - 1, int(round(0.99 * (len(ts) - 1))))],
+                     "rows": e["rows"]}
+    for name in timed_out:
+        out[name] = {"timeout": per_query}
+    return {"queries": out, **usage}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_http(url: str, deadline: float, proc: subprocess.Popen | None = None) -> bool:
+    while time.monotonic() < deadline and (proc is None or proc.poll() is None):
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status == 200:
+                    return True
+        except Exception:
+            time.sleep(0.5)
+    return False
+
+
+def load_test(url: str, clients: int, seconds: float) -> dict:
+    """`clients` threads sending LOOKUP for `seconds`; throughput and latency percentiles."""
+    target = f"{url}?{urllib.parse.urlencode({'query': LOOKUP})}"
+    lat: list[float] = []
+    errors = [0]
+    stop = time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def worker() -> None:
+        while time.monotonic() < stop:
+            t0 = time.perf_counter()
+            try:
+                req = urllib.request.Request(target, headers={"Accept": "application/sparql-results+json"})
+                with urllib.request.urlopen(req, timeout=30) as r:
+                    r.read()
+                    ok = r.status == 200
+            except Exception:
+                ok = False
+            with lock:
+                (lat.append(time.perf_counter() - t0) if ok else errors.__setitem__(0, errors[0] + 1))
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    lat.sort()
+    return {"requests": len(lat), "errors": errors[0], "rps": len(lat) / seconds,
+            "p50": lat[len(lat) // 2] if lat else None, "p99": lat[int(0.99 * (len(lat) - 1))] if lat else None}
+
+
+def _server_rss(pid: int) -> float:
+    """Peak RSS (VmHWM) of a process and its children, MiB."""
+    total = 0.0
+    pids = [pid]
+    try:
+        pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:
+            pass
+    return total
+
+
+def serve_bench(root: Path, which: str, clients: int, seconds: float, work: Path) -> dict:
+    port = free_port()
+    if which == "probkg":
+        argv = [str(ROOT / ".venv" / "bin" / "probkg"), "--root", str(root), "serve", "--port", str(port),
+                "--workers", "2", "--queue", "64"]
+        url = f"http://127.0.0.1:{port}/sparql"
+    else:
+        exe = Path(PY).parent / "rdflib-endpoint"
+        if not exe.exists():
+            return {"skipped": "rdflib-endpoint is not installed (pip install -e '.[bench]')"}
+        data = work / "all.nt"
+        if not data.exists():
+            import pyoxigraph as ox
+            from probkg.paths import Layout
+            from probkg.store import load
+            store = load(lay=Layout(root)).store
+            data.write_bytes(ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in store],
+                                          format=ox.RdfFormat.N_TRIPLES))
+        argv = [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), str(data)]
+        url = f"http://127.0.0.1:{port}/"  # rdflib-endpoint answers SPARQL at its root
+    log = (work / f"serve-{which}.log").open("wb")
+    proc = _spawn(argv, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        t0 = time.monotonic()
+        probe = f"{url}?{urllib.parse.urlencode({'query': 'ASK {}'})}"
+        if not _wait_http(probe, time.monotonic() + 600, proc):
+            return {"skipped": f"{which} did not come up; see {log.name}"}
+        started = time.monotonic() - t0
+        load_test(url, 2, 2.0)  # warm-up
+        result = load_test(url, clients, seconds)
+        result["startup"] = started
+        result["rss_mb"] = _server_rss(proc.pid)
+        return result
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        _CHILDREN.discard(proc.pid)
+        log.close()
+
+
+def jena_validate(root: Path, work: Path, timeout: float) -> dict:
+    cp_file = ROOT / ".cache" / "jena" / "classpath"
+    if not cp_file.exists():
+        return {"skipped": "Jena classpath missing (scripts/setup.d/jena.sh)"}
+    import pyoxigraph as ox
+    from probkg.paths import Layout
+    from probkg.store import load
+    data = work / "jena-data.nt"
+    shapes = work / "jena-shapes.nt"
+    kg = load(lay=Layout(root))
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in kg.store]
+    data.write_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+    shape_triples = [t for f in sorted((root / "shapes").glob("*.ttl"))
+                     for t in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)]
+    shapes.write_bytes(ox.serialize(shape_triples, format=ox.RdfFormat.N_TRIPLES))
+    report = work / "jena-report.ttl"
+    argv = ["sh", "-c", f'exec java -cp "$(cat {cp_file})" shacl.shacl validate --shapes {shapes} '
+                        f'--data {data} > {report}']
+    result = measure(argv, timeout)
+    if report.exists() and report.stat().st_size:
+        rep = ox.Store()
+        rep.load(path=str(report), format=ox.RdfFormat.TURTLE)
+        rows = list(rep.query("PREFIX sh: <http://www.w3.org/ns/shacl#> SELECT ?f ?s WHERE "
+                              "{ ?r a sh:ValidationResult ; sh:resultSeverity ?s ; sh:focusNode ?f }"))
+        result["violations"] = sum(1 for r in rows if r["s"].value.endswith("#Violation"))
+        result["focus"] = sorted({r["f"].value for r in rows})
+    return result
+
+
+# ------------------------------------------------------------------- driver
+
+def bench_size(n: int, args) -> dict:
+    root = HERE / "out" / f"n{n}"
+    work = root / ".bench"
+    if not (root / "manifest.json").exists() or args.regenerate:
+        from generate import generate
+        generate(n, args.seed, root)
+    work.mkdir(exist_ok=True)
+    manifest = json.loads((root / "manifest.json").read_text())
+    res: dict = {"n": n, "triples": None, "manifest": manifest}
+    big = n >= 5000
+
+    def say(msg: str) -> None:
+        print(f"[n={n}] {msg}", flush=True)
+
+    steps = set(args.only.split(",")) if args.only else {"build", "queries", "validate", "serve"}
+    for how in ("probkg", "oxigraph", "rdflib") if "build" in steps else ():
+        if how == "rdflib" and big and not args.rdflib_at_5000:
+            res[f"build_{how}"] = {"skipped": "rdflib build at N=5,000 not run (--rdflib-at-5000)"}
+            continue
+        say(f"build {how}")
+        res[f"build_{how}"] = measure(child("build", str(root), how), args.timeout)
+    res["triples"] = (res.get("build_probkg", {}).get("data") or {}).get("triples")
+
+    if "queries" in steps:
+        say("queries oxigraph")
+        res["queries_oxigraph"] = run_queries(root, "oxigraph", args.repeats, args.query_timeout, work)
+    if "queries" in steps and (not big or args.rdflib_at_5000):
+        say("queries rdflib")
+        res["queries_rdflib"] = run_queries(root, "rdflib", max(3, args.repeats // 5), args.query_timeout, work)
+
+    if "validate" in steps and not args.skip_validation and (not big or args.validate_at_5000):
+        say("probkg validate")
+        report = work / "probkg-validate.json"
+        probkg = ROOT / ".venv" / "bin" / "probkg"
+        v = measure(["sh", "-c", f'exec "{probkg}" --root "{root}" validate --format json '
+                                 f'--timeout {args.timeout} > "{report}"'], args.timeout + 60)
+        if report.exists() and report.stat().st_size:
+            results = json.loads(report.read_text())["results"]
+            v["violations"] = sum(1 for r in results if r["severity"] == "violation")
+            v["focus"] = sorted({r["focus"] for r in results})  # any severity: a missing theme is a warning
+        res["validate_probkg"] = v
+        say("pyshacl (plain)")
+        res["validate_pyshacl"] = measure(child("pyshacl", str(root)), args.timeout)
+        say("jena")
+        res["validate_jena"] = jena_validate(root, work, args.timeout)
+
+    if "serve" in steps and not args.skip_serve and n == args.serve_at:
+        for which in ("probkg", "rdflib-endpoint"):
+            say(f"serve {which}")
+            res[f"serve_{which}"] = serve_bench(root, which, 16, args.serve_seconds, work)
+    return res
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="probation-kg benchmark")
+    parser.add_argument("--task")
+    parser.add_argument("rest", nargs="*")
+    parser.add_argument("--sizes", default="100,1000")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--timeout", type=float, default=1800.0, help="Seconds any one step may take.")
+    parser.add_argument("--query-timeout", type=float, default=60.0, help="Seconds one query may take.")
+    parser.add_argument("--serve-at", type=int, default=1000)
+    parser.add_argument("--serve-seconds", type=float, default=20.0)
+    parser.add_argument("--skip-validation", action="store_true")
+    parser.add_argument("--skip-serve", action="store_true")
+    parser.add_argument("--validate-at-5000", action="store_true")
+    parser.add_argument("--rdflib-at-5000", action="store_true")
+    parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--only", help="Comma-separated steps to (re)run: build,queries,validate,serve; "
+                        "other figures for that size are kept from the previous results.")
+    parser.add_argument("--json", type=Path, default=HERE / "out" / "results.json")
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    args = parser.parse_args()
+
+    if args.task:
+        r = args.rest
+        if args.task == "build":
+            print(json.dumps(task_build(Path(r[0]), r[1])))
+        elif args.task == "queries":
+            task_queries(Path(r[0]), r[1], int(r[2]), [x for x in r[3].split(",") if x], Path(r[4]))
+        elif args.task == "pyshacl":
+            print(json.dumps(task_pyshacl(Path(r[0]))))
+        return
+
+    sys.path.insert(0, str(HERE))
+    signal.signal(signal.SIGTERM, _stop_children)
+    signal.signal(signal.SIGINT, _stop_children)
+    results = {"machine": machine(), "sizes": []}
+    previous = json.loads(args.json.read_text()) if args.json.exists() else {"sizes": []}
+    for n in [int(x) for x in args.sizes.split(",")]:
+        results["sizes"].append(bench_size(n, args))
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        if args.only:  # merge the re-run steps into the stored figures for this size
+            old = next((s for s in previous.get("sizes", []) if s["n"] == results["sizes"][-1]["n"]), {})
+            results["sizes"][-1] = {**old, **{k: v for k, v in results["sizes"][-1].items()
+                                              if v is not None or k not in old}}
+        keep = [s for s in previous.get("sizes", []) if s["n"] not in {x["n"] for x in results["sizes"]}]
+        args.json.write_text(json.dumps({**results, "sizes": sorted(keep + results["sizes"], key=lambda s: s["n"])},
+                                        indent=1))
+    merged = json.loads(args.json.read_text())
+    from report import write_markdown
+    write_markdown(merged, args.out)
+    print(f"wrote {args.out}")
+
+
+def machine() -> dict:
+    mem = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), "?")
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    import pyoxigraph
+    import pyshacl
+    import rdflib
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(int(mem) / 1024 / 1024, 1),
+            "os": platform.platform(), "python": platform.python_version(),
+            "rdflib": rdflib.__version__, "pyoxigraph": pyoxigraph.__version__, "pyshacl": pyshacl.__version__,
+            "date": time.strftime("%Y-%m-%d")}
+
+
+if __name__ == "__main__":
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    main()
