@@ -13,6 +13,8 @@ import click
 
 from . import build as build_mod
 from . import engines, evidence, stats as stats_mod
+from . import export as export_mod
+from . import netstats, plot as plot_mod, views
 from . import validate as validate_mod
 from .errors import EXIT_FAILED_CHECK, InputError, ProbkgError
 from .paths import Layout, layout
@@ -52,10 +54,17 @@ def build(lay: Layout) -> None:
 
 
 @main.command()
+@click.option("--network", is_flag=True,
+              help="Instead: the most connected entities and those most often concerned by areas for improvement, "
+                   "overall and per inspection (networkx over the entities view).")
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="Rows per --network table.")
 @click.pass_obj
-def stats(lay: Layout) -> None:
+def stats(lay: Layout, network: bool, top: int) -> None:
     """Count instances per class and, per inspection, what the graph knows."""
     kg = load(lay=lay)
+    if network:
+        click.echo(netstats.report(kg, top))
+        return
     click.echo(table(["class", "instances"], stats_mod.class_counts(kg)))
     click.echo()
     rows = stats_mod.inspection_counts(kg)
@@ -165,10 +174,11 @@ def load_remote(lay: Layout, endpoint: str, graph_store: str | None, user: str |
               help="Largest request body in bytes (413 beyond).")
 @click.option("--max-url", default=16 * 1024, show_default=True, type=click.IntRange(256),
               help="Longest request target (path and query string) in bytes (414 beyond).")
-@click.option("--worker-memory", default=4096, show_default=True, type=click.IntRange(0),
+@click.option("--worker-memory", default=2048, show_default=True, type=click.IntRange(0),
               help="Address-space cap of each worker in MiB (0: none).")
 @click.option("--trig", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Serve this TriG file instead of build/probation.trig (built first if missing or stale).")
+              help="Serve this TriG file. Default: build/probation.trig, rebuilt first if missing or "
+                   "older than the ontology or graph files.")
 @click.option("--network-isolation/--no-network-isolation", default=True, show_default=True,
               help="Run workers in an empty network namespace where the OS allows it.")
 @click.option("--access-log", is_flag=True, help="Log every request.")
@@ -232,3 +242,114 @@ def lint(lay: Layout, paths: tuple[Path, ...], fmt: str, fail_on: str, timeout: 
     report = validate_mod.lint_only(lay, list(paths), fail_on=fail_on, timeout=timeout)
     click.echo(report.render(fmt), nl=False)
     sys.exit(0 if report.conforms else EXIT_FAILED_CHECK)
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--as", "inspection_id", required=True, metavar="INSPECTION-ID",
+              help="The inspection's slug, which every IRI of the draft is minted from (e.g. 2026-north-east-region).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Draft Turtle file to write (default: INSPECTION-ID.ttl in the current folder).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--compare", is_flag=True,
+              help="Also print precision and recall against the curated graph for the same inspection.")
+@click.option("--markdown", is_flag=True, help="Print the comparison as a Markdown table.")
+@click.option("--dry-run", is_flag=True, help="Extract, check and report, but write nothing.")
+@click.option("--max-bytes", type=click.IntRange(1), default=None,
+              help="Largest report text accepted, in bytes (default: 4 MiB).")
+@click.pass_obj
+def ingest(lay: Layout, path: Path, inspection_id: str, output: Path | None, force: bool, compare: bool,
+           markdown: bool, dry_run: bool, max_bytes: int | None) -> None:
+    """Draft graph data from a report text (2019 report text or 2025 web report text).
+
+    Exit 0 written, 1 the draft failed its own evidence check (nothing written),
+    2 bad input, 3 file over the size limit, 4 a text in no known layout,
+    5 output exists (give --force). See docs/ingest.md.
+    """
+    from . import ingest as ingest_mod
+
+    kg = load(lay=lay)
+    kwargs = {"max_bytes": max_bytes} if max_bytes else {}
+    draft = ingest_mod.ingest(path, inspection_id, lay, kg=kg, **kwargs)
+    out = output or Path(f"{inspection_id}.ttl")
+    click.echo(f"{path.name}: {ingest_mod.summary(draft)}")
+    if not dry_run:
+        ingest_mod.write(draft, out, force)
+        click.echo(f"wrote {out} ({draft.counts['evidence quotes']} quotes, each verified against {path.name}); "
+                   f"next: probkg check-evidence --sources {path.resolve().parent} {out} && probkg validate {out}")
+    if compare:
+        result = ingest_mod.compare_with_curated(draft, lay, kg)
+        click.echo(f"compared with the curated {result.curated_inspection.rsplit('/id/', 1)[-1]}:")
+        click.echo(result.table(markdown=markdown))
+        for line in result.differences:
+            click.echo(f"  {line}")
+
+
+def _view_options(func):
+    """--around and --depth, shared by `export` and `plot network`."""
+    func = click.option("--depth", type=click.IntRange(0), default=None,
+                        help="Links from --around to keep (default 1).")(func)
+    func = click.option("--around", "around_entity", metavar="ENTITY",
+                        help="Keep only what is within --depth links of ENTITY (an IRI, label or acronym).")(func)
+    return func
+
+
+def _view(lay: Layout, view: str, inspection: str | None, around_entity: str | None, depth: int | None):
+    """Load the graph and build the view the options ask for."""
+    if inspection is not None and view != "inspection":
+        raise InputError("--inspection", f"only the inspection view takes --inspection (not --view {view})")
+    if depth is not None and around_entity is None:
+        raise InputError("--depth", "--depth needs --around")
+    kg = load(lay=lay)
+    return kg, views.build(kg, view, inspection, around_entity, 1 if depth is None else depth)
+
+
+@main.command("export")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(list(export_mod.FORMATS)))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write (csv: FILE-nodes.csv and FILE-edges.csv beside it).")
+@click.option("--view", type=click.Choice(views.VIEWS), default=None,
+              help="full: every resource; entities: who is linked to whom; inspection: one inspection's ratings, "
+                   "findings and what they concern. Default: entities, or inspection with --inspection.")
+@click.option("--inspection", metavar="ID", help="The inspection view's inspection (slug, IRI or label).")
+@_view_options
+@click.pass_obj
+def export_graph(lay: Layout, fmt: str, output: Path, view: str | None, inspection: str | None,
+                 around_entity: str | None, depth: int | None) -> None:
+    """Write a view of the graph as FORMAT for Gephi, yEd, Cytoscape, Graphviz, JSON-LD tools or a browser.
+
+    See docs/exports.md for which tool opens which format.
+    """
+    if not output.parent.is_dir():
+        raise InputError(str(output), "no such folder")
+    kg, G = _view(lay, view or ("inspection" if inspection else "entities"), inspection, around_entity, depth)
+    details = views.finding_details(kg, G) if fmt == "html" else None
+    for path in export_mod.write(G, fmt, output, details):
+        click.echo(f"wrote {path}: {G.graph['view']} view, {G.number_of_nodes()} nodes, {G.number_of_edges()} edges")
+
+
+@main.group()
+def plot() -> None:
+    """Draw pictures of the graph with Graphviz: PNG or SVG, chosen by the output file's suffix."""
+
+
+@plot.command("ratings")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="ratings.png or ratings.svg")
+@click.pass_obj
+def plot_ratings(lay: Layout, output: Path) -> None:
+    """Comparable standards (skos:closeMatch) against inspections, each cell coloured by band and labelled."""
+    plot_mod.render(plot_mod.ratings_dot(load(lay=lay)), output)
+    click.echo(f"wrote {output}")
+
+
+@plot.command("network")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="network.png or network.svg")
+@_view_options
+@click.pass_obj
+def plot_network(lay: Layout, output: Path, around_entity: str | None, depth: int | None) -> None:
+    """The entities view laid out with non-overlapping labels (Graphviz neato), unlinked entities left out."""
+    _, G = _view(lay, "entities", None, around_entity, depth)
+    plot_mod.render(plot_mod.network_dot(G), output, engine="neato")
+    click.echo(f"wrote {output}")

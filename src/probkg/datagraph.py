@@ -34,17 +34,25 @@ class RefusedQuery(ValueError):
     """A SPARQL query that would reach outside the data graph."""
 
 
-def refuse_remote(query: Query) -> None:
-    """Raise RefusedQuery if the query would fetch anything (walks the whole algebra)."""
+def algebra_names(query: Query) -> set[str]:
+    """The names of all the nodes of a prepared query's algebra (walked without recursion)."""
+    names: set[str] = set()
     stack: list[object] = [query.algebra]
     while stack:
         node = stack.pop()
         if isinstance(node, CompValue):
-            if node.name in FORBIDDEN_SPARQL:
-                raise RefusedQuery(f"the query uses {FORBIDDEN_SPARQL[node.name]}")
+            names.add(node.name)
             stack.extend(node.values())
         elif isinstance(node, (list, tuple)):
             stack.extend(node)
+    return names
+
+
+def refuse_remote(query: Query) -> None:
+    """Raise RefusedQuery if the query would fetch anything."""
+    found = sorted(algebra_names(query) & FORBIDDEN_SPARQL.keys())
+    if found:
+        raise RefusedQuery(f"the query uses {FORBIDDEN_SPARQL[found[0]]}")
 
 
 class PreparedQueryGraph(rdflib.Graph):
@@ -102,16 +110,18 @@ class DataGraph:
 
     @classmethod
     def read(cls, paths: Iterable[Path], root: Path, ontology: Path) -> DataGraph:
-        """Read files through the guards of `inputs`; `ontology` is the folder of declarations."""
+        """Read files through the guards of `inputs`; `ontology` is the folder of declarations.
+
+        Every file is read and checked before any is parsed, so a hostile or
+        oversized file is refused at once, whatever its place in the list.
+        """
+        sources = [inputs.read(path) for path in paths]
         parts: dict[str, rdflib.Graph] = {}
-        ontology_files = set()
-        for path in paths:
+        for source in sources:
             graph = rdflib.Graph()
-            inputs.parse_into(graph, inputs.read(path))
-            name = relative_name(path, root)
-            parts[name] = graph
-            if path.resolve().is_relative_to(ontology.resolve()):
-                ontology_files.add(name)
+            inputs.parse_into(graph, source)
+            parts[relative_name(source.path, root)] = graph
+        ontology_files = {relative_name(p, root) for p in paths if p.resolve().is_relative_to(ontology.resolve())}
         return cls(parts, frozenset(ontology_files))
 
     @cached_property

@@ -79,7 +79,8 @@ def syntax_error(path: Path, exc: Exception) -> InputError:
             line = int(match.group(1))
             col = match.group(2) or match.group(3)
             column = int(col) if col else None
-    message = re.sub(r"^Parser error at line \d+ (between columns \d+ and \d+|column \d+): ", "", text)
+    message = re.sub(r"^Parser error (at line \d+ (between columns \d+ and \d+|column \d+)"
+                     r"|between line \d+ column \d+ and line \d+ column \d+): ", "", text)
     message = re.sub(r" \([^()]*, line \d+\)$", "", message)
     return InputError(str(path), message, line, column)
 

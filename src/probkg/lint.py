@@ -17,10 +17,9 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from .datagraph import DataGraph
-from .report import Issue, compact, qc_issue
+from .report import PKS, Issue, compact, qc_issue
 from .store import ID_BASE, PREFIXES
 
-PKS = "https://w3id.org/probation-kg/shapes#"
 PKO = PREFIXES["pko"]
 
 UNDECLARED_TERM = PKS + "UndeclaredTermCheck"
@@ -85,12 +84,12 @@ class Checker:
             for s, p, o in graph:
                 if p not in self.declared:
                     yield self.issue(UNDECLARED_TERM, "violation", s, name,
-                                     f"The predicate {compact(str(p))} is declared nowhere in the ontology: a typo, or a term to add to ontology/.",
-                                     path=p)
+                                     f"The predicate {compact(str(p))} is declared nowhere in the ontology: "
+                                     "a typo, or a term to add to ontology/.", path=p)
                 elif p == RDF.type and o not in self.declared:
                     yield self.issue(UNDECLARED_TERM, "violation", s, name,
-                                     f"The class {compact(str(o))} is declared nowhere in the ontology: a typo, or a class to add to ontology/.",
-                                     path=RDF.type, value=o)
+                                     f"The class {compact(str(o))} is declared nowhere in the ontology: "
+                                     "a typo, or a class to add to ontology/.", path=RDF.type, value=o)
 
     def undocumented_terms(self) -> Iterator[Issue]:
         """A pko: term without rdfs:label or skos:definition: the ontology must explain every term of ours."""
@@ -99,8 +98,8 @@ class Checker:
             for predicate in (RDFS.label, SKOS.definition):
                 if (term, predicate, None) not in ontology:
                     yield self.issue(UNDOCUMENTED_TERM, "violation", term, self.data.file_of(term),
-                                     f"{compact(str(term))} has no {compact(str(predicate))}: every term of ours needs a label and a definition.",
-                                     path=predicate)
+                                     f"{compact(str(term))} has no {compact(str(predicate))}: "
+                                     "every term of ours needs a label and a definition.", path=predicate)
 
     def shared_names(self) -> Iterator[Issue]:
         """Two entities with the same name (label, preferred label or acronym), after folding case and quotes."""
@@ -118,8 +117,8 @@ class Checker:
             others = ", ".join(f"{compact(str(e))} (as {compact(str(entities[e][0]))})" for e in ordered[1:])
             what = "acronym or variant" if SKOS.altLabel in {p for p, _ in entities.values()} else "label"
             yield self.issue(SHARED_NAME, "warning", first, self.data.file_of(first),
-                             f'The {what} "{name}" names more than one entity: also {others}. Entity linking cannot tell them apart.',
-                             path=predicate, value=name)
+                             f'The {what} "{name}" names more than one entity: also {others}. '
+                             "Entity linking cannot tell them apart.", path=predicate, value=name)
 
     def dangling_references(self) -> Iterator[Issue]:
         """An IRI of ours used as an object but described nowhere: a typo or a missing entity."""
@@ -128,8 +127,8 @@ class Checker:
             for s, p, o in graph:
                 if isinstance(o, rdflib.URIRef) and str(o).startswith(ID_BASE) and o not in subjects:
                     yield self.issue(DANGLING_REFERENCE, "violation", s, name,
-                                     f"{compact(str(o))} is used here but described nowhere in the graph: a typo, or an entity still to add.",
-                                     path=p, value=o)
+                                     f"{compact(str(o))} is used here but described nowhere in the graph: "
+                                     "a typo, or an entity still to add.", path=p, value=o)
 
     def untyped_nodes(self) -> Iterator[Issue]:
         """A node of ours with no rdf:type: no shape targets it, so nothing about it is checked."""

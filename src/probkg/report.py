@@ -18,11 +18,14 @@ from rdflib.namespace import RDF, SH
 
 from .store import PREFIXES
 
+PKS = "https://w3id.org/probation-kg/shapes#"
+NAMESPACES = {**PREFIXES, "pks": PKS, "sh": str(SH)}
+"""The project's prefixes plus those of the shapes, for compact IRIs in reports."""
 SEVERITIES = ("violation", "warning", "info")
 """Most serious first. Info never fails a run; warning fails it with --fail-on warning."""
 
 JSON_FORMAT = "probkg-validation/1"
-LINT_COMPONENT = "https://w3id.org/probation-kg/shapes#LintCheck"
+LINT_COMPONENT = PKS + "LintCheck"
 """Stands in for sh:sourceConstraintComponent on results of the QC checks."""
 
 SEVERITY_IRIS = {"violation": SH.Violation, "warning": SH.Warning, "info": SH.Info}
@@ -37,11 +40,11 @@ def severity_name(iri: rdflib.term.Node | None) -> str:
 def compact(iri: str) -> str:
     """An IRI as prefix:name with the project's prefixes, or <iri> when none fits."""
     best = ""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
+    for prefix, namespace in NAMESPACES.items():
+        if iri.startswith(namespace) and len(namespace) > len(NAMESPACES.get(best, "")):
             best = prefix
     if best:
-        return f"{best}:{iri[len(PREFIXES[best]):]}"
+        return f"{best}:{iri[len(NAMESPACES[best]):]}"
     return f"<{iri}>" if "://" in iri or iri.startswith("urn:") else iri
 
 
@@ -63,7 +66,9 @@ class Issue:
     """The result in RDF (a graph and the sh:ValidationResult node in it), for Turtle output."""
 
     def sort_key(self) -> tuple:
-        return (SEVERITIES.index(self.severity), self.check, self.file, self.focus, self.path or "", self.value or "")
+        """Severity, shape, file, node: blank nodes (whose ids change from run to run) by what they belong to."""
+        focus = f"~{self.focus_label}" if self.focus.startswith("_:") else self.focus
+        return (SEVERITIES.index(self.severity), self.check, self.file, focus, self.path or "", self.value or "")
 
     def as_json(self) -> dict[str, str | None]:
         return {
@@ -96,7 +101,8 @@ class Report:
         counts = self.counts()
         parts = ", ".join(f"{n} {s}{'' if n == 1 else 's'}" for s, n in counts.items())
         verdict = "conforms" if self.conforms else "does not conform"
-        return f"{parts} in {len(self.files)} files: {verdict} (failing on {self.fail_on})"
+        files = f"{len(self.files)} file{'' if len(self.files) == 1 else 's'}"
+        return f"{parts} in {files}: {verdict} (failing on {self.fail_on})"
 
     def render(self, fmt: str) -> str:
         return {"text": self.text, "json": self.json, "turtle": self.turtle}[fmt]()
@@ -113,7 +119,8 @@ class Report:
             lines.append(f"{compact(check)}  {first.check_label}  [{first.severity}, {count}]")
             for issue in issues:
                 label = f'  "{issue.focus_label}"' if issue.focus_label else ""
-                lines.append(f"  {compact(issue.focus) if not issue.focus.startswith('_:') else issue.focus}{label}")
+                focus = "[]" if issue.focus.startswith("_:") else compact(issue.focus)  # blank ids mean nothing to people
+                lines.append(f"  {focus}{label}")
                 lines.append(f"    file:    {issue.file}")
                 if issue.path:
                     lines.append(f"    path:    {compact(issue.path) if '://' in issue.path else issue.path}")
@@ -138,7 +145,7 @@ class Report:
     def turtle(self) -> str:
         """The SHACL validation report: pyshacl's results, plus the QC results in the same vocabulary."""
         out = rdflib.Graph()
-        for prefix, namespace in (*PREFIXES.items(), ("sh", str(SH)), ("pks", "https://w3id.org/probation-kg/shapes#")):
+        for prefix, namespace in NAMESPACES.items():
             out.bind(prefix, namespace)
         report = rdflib.BNode()
         out.add((report, RDF.type, SH.ValidationReport))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,12 +22,13 @@ from pathlib import Path
 
 import pyshacl
 import rdflib
-from pyshacl.errors import ReportableRuntimeError
+from pyshacl.errors import ReportableRuntimeError, ShapeRecursionWarning
+from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.plugins.sparql import prepareQuery
 
 from . import inputs, lint
-from .datagraph import DataGraph, RefusedQuery, refuse_remote, relative_name
+from .datagraph import DataGraph, RefusedQuery, algebra_names, refuse_remote, relative_name
 from .errors import InputError, LimitError
 from .paths import Layout
 from .report import Issue, Report, compact, node_id, severity_name
@@ -37,11 +39,12 @@ DEFAULT_TIMEOUT = 300.0
 MAX_VALIDATION_DEPTH = 10
 """How deep shapes may nest (sh:node inside sh:property ...); ours nest three deep."""
 
-SHACL_SPARQL_FORBIDS = {
-    "Minus": "MINUS",
-    "values": "VALUES",
+REFUSED_CLAUSES = {
+    "Minus": "MINUS, which SHACL-SPARQL does not allow",
+    "values": "VALUES, which SHACL-SPARQL does not allow",
+    "Graph": "GRAPH, but the data is validated as one graph without named graphs",
 }
-"""Clauses SHACL-SPARQL does not allow in a constraint (pyshacl fails the whole run on them)."""
+"""Algebra nodes a constraint may not use; pyshacl would fail or crash the whole run on them."""
 
 
 @dataclass
@@ -50,6 +53,8 @@ class Shapes:
 
     graph: rdflib.Graph
     files: dict[rdflib.term.Node, str]
+    origin: str
+    """The shapes files, as errors that concern the shapes as a whole name them."""
 
     @classmethod
     def read(cls, paths: list[Path], root: Path) -> Shapes:
@@ -64,7 +69,7 @@ class Shapes:
                 graph.bind(prefix, namespace, override=False)
         if not paths or (None, RDF.type, SH.NodeShape) not in graph:
             raise InputError(", ".join(map(str, paths)) or "shapes/", "no node shapes found")
-        shapes = cls(graph, files)
+        shapes = cls(graph, files, ", ".join(relative_name(p, root) for p in paths))
         shapes.check_sparql()
         return shapes
 
@@ -73,7 +78,7 @@ class Shapes:
 
     def _error(self, node: rdflib.term.Node, message: str) -> InputError:
         owner = next(self.graph.subjects(SH.sparql, node), node)
-        return InputError(self.files.get(node, "shapes"), f"{compact(node_id(owner))}: {message}")
+        return InputError(self.files.get(node, self.origin), f"{compact(node_id(owner))}: {message}")
 
     def _prologue(self, node: rdflib.term.Node) -> str:
         lines = []
@@ -96,29 +101,17 @@ class Shapes:
                     raise self._error(node, f"refused: {exc}") from None
                 except Exception as exc:  # pyparsing and rdflib raise several types
                     raise self._error(node, f"{compact(str(predicate))} is not valid SPARQL: {exc}") from None
-                for name, clause in SHACL_SPARQL_FORBIDS.items():
-                    if _uses(prepared.algebra, name):
-                        raise self._error(node, f"SHACL-SPARQL does not allow {clause} in {compact(str(predicate))}")
+                refused = sorted(algebra_names(prepared) & REFUSED_CLAUSES.keys())
+                if refused:
+                    raise self._error(node, f"{compact(str(predicate))} uses {REFUSED_CLAUSES[refused[0]]}")
 
     def check_terms(self, declared: set[rdflib.URIRef]) -> None:
         """Every term of ours a shape names must exist: a misspelt sh:path would check nothing."""
         for s, p, o in self.graph:
             for term in (p, o):
                 if isinstance(term, rdflib.URIRef) and str(term).startswith(lint.PKO) and term not in declared:
-                    raise InputError(self.files.get(s, "shapes"), f"{compact(node_id(s))} names {compact(str(term))}, which the ontology does not declare")
-
-
-def _uses(algebra: object, name: str) -> bool:
-    stack = [algebra]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if getattr(node, "name", None) == name:
-                return True
-            stack.extend(node.values())
-        elif isinstance(node, (list, tuple)):
-            stack.extend(node)
-    return False
+                    raise InputError(self.files.get(s, self.origin),
+                                     f"{compact(node_id(s))} names {compact(str(term))}, which the ontology does not declare")
 
 
 class _DeadlineReached(BaseException):
@@ -161,12 +154,12 @@ def _path_text(graph: rdflib.Graph, path: rdflib.term.Node | None) -> str | None
         return f"^{compact(_path_text(graph, inverse) or '')}"
     alternatives = graph.value(path, SH.alternativePath)
     if alternatives is not None:
-        return "|".join(compact(_path_text(graph, p) or "") for p in rdflib.collection.Collection(graph, alternatives))
+        return "|".join(compact(_path_text(graph, p) or "") for p in Collection(graph, alternatives))
     for modifier, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
         inner = graph.value(path, modifier)
         if inner is not None:
             return f"({compact(_path_text(graph, inner) or '')}){mark}"
-    return "/".join(compact(_path_text(graph, p) or "") for p in rdflib.collection.Collection(graph, path))
+    return "/".join(compact(_path_text(graph, p) or "") for p in Collection(graph, path))
 
 
 def _shacl_issues(data: DataGraph, shapes: Shapes, report: rdflib.Graph) -> list[Issue]:
@@ -194,32 +187,42 @@ def _shacl_issues(data: DataGraph, shapes: Shapes, report: rdflib.Graph) -> list
 
 
 def shacl(data: DataGraph, shapes: Shapes, fail_on: str = "violation") -> list[Issue]:
-    """Run pyshacl with every outward-reaching feature off and an explicit depth limit."""
+    """Run pyshacl with every outward-reaching feature off and an explicit depth limit.
+
+    pyshacl only warns when a shape refers back to itself and then skips part
+    of the work; SHACL leaves recursion undefined, so here it is an error in
+    the shapes rather than a silently partial result.
+    """
     try:
-        _, report, _ = pyshacl.validate(
-            data.union,
-            shacl_graph=shapes.graph,
-            inference="none",
-            abort_on_first=False,
-            allow_infos=True,
-            allow_warnings=fail_on == "violation",
-            advanced=False,
-            js=False,
-            do_owl_imports=False,
-            meta_shacl=False,
-            max_validation_depth=MAX_VALIDATION_DEPTH,
-            inplace=True,  # no inference and no rules, so the data graph is only read
-        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ShapeRecursionWarning)
+            _, report, _ = pyshacl.validate(
+                data.union,
+                shacl_graph=shapes.graph,
+                inference="none",
+                abort_on_first=False,
+                allow_infos=True,
+                allow_warnings=fail_on == "violation",
+                advanced=False,
+                js=False,
+                do_owl_imports=False,
+                meta_shacl=False,
+                max_validation_depth=MAX_VALIDATION_DEPTH,
+                inplace=True,  # no inference and no rules, so the data graph is only read
+            )
     except RefusedQuery as exc:
-        raise InputError("shapes", f"refused: {exc}") from None
+        raise InputError(shapes.origin, f"refused: {exc}") from None
+    except ShapeRecursionWarning:
+        raise InputError(shapes.origin, "a shape refers back to itself through sh:node or sh:property, "
+                                        "which SHACL leaves undefined") from None
     except RecursionError:
         raise LimitError("the shapes nest too deeply for the validator") from None
     except ReportableRuntimeError as exc:
         if "too deep" in str(exc.message):
             raise LimitError(f"validation went deeper than {MAX_VALIDATION_DEPTH} shapes") from None
-        raise InputError("shapes", str(exc.message).strip()) from None
+        raise InputError(shapes.origin, str(exc.message).strip()) from None
     if isinstance(report, Exception):  # pyshacl returns a ValidationFailure instead of raising it
-        raise InputError("shapes", str(getattr(report, "message", report)).strip())
+        raise InputError(shapes.origin, str(getattr(report, "message", report)).strip())
     return _shacl_issues(data, shapes, report)
 
 
@@ -241,29 +244,37 @@ def files_to_check(lay: Layout, paths: list[Path]) -> tuple[list[Path], list[Pat
     return [p for p in context if p.resolve() not in chosen] + given, given
 
 
-def _run(lay: Layout, paths: list[Path], checks: Callable[[DataGraph], list[Issue]], fail_on: str, timeout: float | None) -> Report:
-    """Read the files, run `checks(data)` under the deadline, and keep the results asked for.
+def _run(lay: Layout, paths: list[Path], checks: Callable[[DataGraph], list[Issue]], fail_on: str,
+         timeout: float | None) -> Report:
+    """Read the files, run `checks(data)` within the time limit, and keep the results asked for.
 
     With files given, results are reported only for nodes those files describe:
     the ontology and reference data are there to be referred to, not checked again.
     """
-    with deadline(timeout):
-        files, given = files_to_check(lay, paths)
-        data = DataGraph.read(files, lay.root, lay.ontology)
-        issues = checks(data)
+    try:
+        with deadline(timeout):
+            files, given = files_to_check(lay, paths)
+            data = DataGraph.read(files, lay.root, lay.ontology)
+            issues = checks(data)
+    except MemoryError:
+        raise LimitError("the run ran out of memory") from None
     if given is None:
         return Report(issues, sorted(data.parts), fail_on)
     asked = {relative_name(p, lay.root) for p in given}
     return Report([i for i in issues if i.file in asked], sorted(asked), fail_on)
 
 
+def check(data: DataGraph, shapes: Shapes, fail_on: str = "violation") -> list[Issue]:
+    """Every SHACL and QC issue in the data (no deadline: callers set one)."""
+    shapes.check_terms(lint.declared_terms(data.ontology()))
+    return shacl(data, shapes, fail_on) + lint.check(data)
+
+
 def validate(lay: Layout, paths: list[Path], *, shapes_paths: list[Path] | None = None, fail_on: str = "violation",
              timeout: float | None = DEFAULT_TIMEOUT) -> Report:
     """SHACL validation and the QC checks, over the built graph or the given files."""
     def checks(data: DataGraph) -> list[Issue]:
-        shapes = Shapes.read(shapes_paths or sorted(lay.shapes.glob("*.ttl")), lay.root)
-        shapes.check_terms(lint.declared_terms(data.ontology()))
-        return shacl(data, shapes, fail_on) + lint.check(data)
+        return check(data, Shapes.read(shapes_paths or sorted(lay.shapes.glob("*.ttl")), lay.root), fail_on)
 
     return _run(lay, paths, checks, fail_on, timeout)
 

@@ -1,0 +1,70 @@
+"""A second opinion: Apache Jena's SHACL validator must agree with ours.
+
+On the real graph and on every mutation fixture, Jena and pyshacl (through
+`probkg validate`) must agree on conformance and on the set of results, each
+stated as (focus node, shape, severity). Messages are not compared: Jena
+writes its own. The QC checks of `lint` are ours alone and are left out.
+Documented exceptions, where the engines read the standard differently, are
+listed in EXCEPTIONS with the reason (none so far; see docs/validation.md).
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import jena
+import pytest
+from conftest import MutationRun
+from mutations import MUTATIONS, Real, mutated
+
+from probkg import validate
+from probkg.paths import Layout
+
+EXCEPTIONS: dict[str, set[jena.Key]] = {}
+"""Fixture id -> results only one engine reports, because the engines differ on the standard."""
+
+
+@pytest.fixture(scope="session")
+def classpath(lay: Layout) -> str:
+    cp = jena.classpath(lay.root)
+    assert cp, f"{jena.CLASSPATH} is missing: run bash scripts/setup.sh (it installs Jena and builds the classpath)"
+    return cp
+
+
+@pytest.fixture(scope="session")
+def jena_results(classpath: str, real: Real, shapes: validate.Shapes, mutation_runs: dict[str, MutationRun],
+                 tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[set[jena.Key], bool]]:
+    """Jena's results and verdict for the real graph ("real") and every fixture, a few JVMs at a time."""
+    folder = tmp_path_factory.mktemp("jena")
+    shapes_file = folder / "shapes.nt"
+    shapes.graph.serialize(shapes_file, format="nt", encoding="utf-8")
+    real_files = {name: jena.ntriples(graph) for name, graph in real.data.parts.items()}
+
+    def one(name: str) -> tuple[str, tuple[set[jena.Key], bool]]:
+        files, data = dict(real_files), real.data
+        if name != "real":  # only the changed file is parsed and serialised again
+            data = mutated(real, mutation_runs[name].applied)
+            changed = mutation_runs[name].applied.file
+            files[changed] = jena.ntriples(data.parts[changed])
+        report = jena.run(classpath, shapes_file, list(files.values()), folder / name)
+        return name, (jena.jena_keys(data, report), jena.jena_conforms(report))
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return dict(pool.map(one, ["real", *mutation_runs]))
+
+
+def agree(name: str, ours: dict, theirs: set[jena.Key], jena_conforms: bool) -> None:
+    mine = jena.our_keys(ours["results"])
+    assert (mine ^ theirs) == EXCEPTIONS.get(name, set()), (
+        f"only pyshacl: {sorted(mine - theirs)}\nonly Jena: {sorted(theirs - mine)}")
+    assert jena_conforms == (not mine), "Jena and pyshacl disagree on conformance"
+
+
+def test_jena_agrees_on_the_real_graph(jena_results: dict, baseline: dict) -> None:
+    agree("real", baseline, *jena_results["real"])
+
+
+@pytest.mark.parametrize("mutation_id", [m.id for m in MUTATIONS])
+def test_jena_agrees_on_each_fixture(mutation_id: str, jena_results: dict, mutation_runs: dict[str, MutationRun]) -> None:
+    agree(mutation_id, mutation_runs[mutation_id].report, *jena_results[mutation_id])
