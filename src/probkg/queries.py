@@ -27,7 +27,8 @@ from .store import PREFIXES
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9]*)((?:_[A-Za-z0-9]+)*)\b")
 LANG = re.compile(r"^[a-z]{2,3}$")
-TOKEN = re.compile(r"""\#[^\n]*|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|<[^<>"{}|^`\\\s]*>|\{|\}|\?\w+|[A-Za-z]+""")
+TOKEN = re.compile(
+    r"""\#[^\n]*|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|<[^<>"{}|^`\\\s]*>|[{}()]|[?$][\w]+|[A-Za-z_][\w-]*(?::[\w.-]*)?|:[\w.-]*|[.;,]""")
 """SPARQL tokens that matter for finding groups: comments, strings and IRIs are
 skipped whole so that braces and keywords inside them are not mistaken for syntax."""
 NUMERIC = {"integer", "decimal", "double", "float", "positiveInteger", "nonNegativeInteger"}

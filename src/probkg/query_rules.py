@@ -28,8 +28,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_TOKEN = re.compile(
-    r"""\#[^\n]*|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|<[^<>"{}|^`\\\s]*>|[{}()]|[?$][\w]+|[A-Za-z_][\w-]*(?::[\w.-]*)?|:[\w.-]*|[.;,]""")
+from .queries import TOKEN as _TOKEN
+
 _PARAM = re.compile(r"[?$]__?[A-Za-z]")
 _VAR = re.compile(r"[?$]\w+")
 
