@@ -10,6 +10,7 @@ known on both sides by what points at it ("oa:hasSelector of quote:...").
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import rdflib
@@ -59,11 +60,15 @@ def run(cp: str, shapes_file: Path, data_files: list[bytes], folder: Path) -> rd
     return report
 
 
-def jena_keys(data: DataGraph, report: rdflib.Graph) -> set[Key]:
+def jena_keys(data: Callable[[], DataGraph], report: rdflib.Graph) -> set[Key]:
+    """Jena's results as keys; `data` (the validated data, built only if a blank focus node needs naming)."""
+    results = list(report.objects(None, SH.result))
+    skolemised = any(str(report.value(r, SH.focusNode)).startswith(SKOLEM_BASE) for r in results)
+    graph = data() if skolemised else None
     return {
-        (focus_key(data, report.value(r, SH.focusNode)), node_id(report.value(r, SH.sourceShape)),
-         severity_name(report.value(r, SH.resultSeverity)))
-        for r in report.objects(None, SH.result)
+        (focus_key(graph, report.value(r, SH.focusNode)) if graph else str(report.value(r, SH.focusNode)),
+         node_id(report.value(r, SH.sourceShape)), severity_name(report.value(r, SH.resultSeverity)))
+        for r in results
     }
 
 

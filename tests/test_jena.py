@@ -15,10 +15,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import jena
 import pytest
+import rdflib
 from conftest import MutationRun
-from mutations import MUTATIONS, Real, mutated
+from mutations import MUTATIONS, Real
 
 from probkg import validate
+from probkg.datagraph import DataGraph
 from probkg.paths import Layout
 
 EXCEPTIONS: dict[str, set[jena.Key]] = {}
@@ -42,12 +44,18 @@ def jena_results(classpath: str, real: Real, shapes: validate.Shapes, mutation_r
     real_files = {name: jena.ntriples(graph) for name, graph in real.data.parts.items()}
 
     def one(name: str) -> tuple[str, tuple[set[jena.Key], bool]]:
-        files, data = dict(real_files), real.data
+        files, changed = dict(real_files), None
         if name != "real":  # only the changed file is parsed and serialised again
-            data = mutated(real, mutation_runs[name].applied)
-            changed = mutation_runs[name].applied.file
-            files[changed] = jena.ntriples(data.parts[changed])
+            applied = mutation_runs[name].applied
+            changed = rdflib.Graph().parse(data=applied.text, format="turtle")
+            files[applied.file] = jena.ntriples(changed)
         report = jena.run(classpath, shapes_file, list(files.values()), folder / name)
+
+        def data() -> DataGraph:
+            if changed is None:
+                return real.data
+            return DataGraph({**real.data.parts, mutation_runs[name].applied.file: changed}, real.data.ontology_files)
+
         return name, (jena.jena_keys(data, report), jena.jena_conforms(report))
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
