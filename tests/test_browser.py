@@ -17,11 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from chromium import FLAGS, executable
 from serving import ROOT, start_server
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-quic"]
 QUOTE = "| R 2.6 Victim work | Good |"
 
 
@@ -34,12 +32,11 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: scripts/setup.sh installs it (apt-packages.txt)"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         # Playwright gives every launch a new, empty profile (user data dir).
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        browser = playwright.chromium.launch(executable_path=executable(), headless=True, args=FLAGS)
         yield browser
         browser.close()
 

@@ -18,12 +18,10 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from chromium import FLAGS, executable
 from exportcheck import HOSTILE, HOSTILE_QUOTE, HOSTILE_STATEMENT, expected_counts, make_hostile_project
 from probkg.cli import main
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-quic"]
 INSPECTION = "https://w3id.org/probation-kg/id/inspection/2025-wales-region"
 
 
@@ -36,12 +34,11 @@ def export_html(root: Path, out: Path, *args: str) -> Path:
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     """Chromium with a fresh, empty profile (user data dir) and the flags for a closed network."""
-    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: scripts/setup.sh installs it (apt-packages.txt)"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, headless=True, args=FLAGS,
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=executable(), headless=True, args=FLAGS,
             viewport={"width": 1280, "height": 820})
         yield context
         context.close()
