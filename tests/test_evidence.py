@@ -41,6 +41,7 @@ def test_numbers_are_matched_whole(text: str, value: str, expected: bool) -> Non
 DOC = """@prefix document: <https://w3id.org/probation-kg/id/document/> .
 @prefix pko: <https://w3id.org/probation-kg/ontology#> .
 document:t a pko:SourceDocument ; pko:corpusFile "t.txt" .
+document:cited a pko:Document .
 """
 
 FACTS = """@prefix document: <https://w3id.org/probation-kg/id/document/> .
@@ -56,6 +57,11 @@ finding:altered a pko:Finding ; pko:hasEvidence quote:altered .
 quote:altered a pko:EvidenceQuote ; oa:hasSource document:t ;
     oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "The division has six dedicated Victim Contact Units" ] .
 finding:bare a pko:Finding .
+finding:anchored a pko:Finding ; pko:hasEvidence quote:anchored, quote:misplaced .
+quote:anchored a pko:EvidenceQuote ; oa:hasSource document:t ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:prefix "The division has" ; oa:exact "five dedicated" ] .
+quote:misplaced a pko:EvidenceQuote ; oa:hasSource document:t ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "five dedicated" ; oa:suffix "probation offices" ] .
 finding:invented a pko:Finding ; pko:hasEvidence quote:ok ; pko:statement "In 2019 there were five units."@en .
 observation:wrong a pko:Statistic ; pko:value 2467 ; pko:hasEvidence quote:num .
 quote:num a pko:EvidenceQuote ; oa:hasSource document:t ;
@@ -84,6 +90,10 @@ def test_checker_reports_each_broken_rule(tiny_project: tuple[Layout, Path]) -> 
     failures = {(f.node, f.problem.split(" ")[0]) for f in evidence.check(load(lay=tiny), sources)}
     assert ("quote/altered", "quote") in failures  # one word changed: not verbatim
     assert ("finding/bare", "has") in failures  # no evidence at all
+    assert ("quote/misplaced", "oa:suffix") in failures  # the suffix is not what follows the quote
+    assert not any(node == "quote/anchored" for node, _ in failures)  # its prefix is what precedes it
+    assert ("document/cited", "has") in failures  # a cited document needs a quote; a corpus one does not
+    assert not any(node == "document/t" for node, _ in failures)
     assert ("observation/wrong", "pko:value") in failures  # 2467 is not in its quote
     assert ("finding/invented", "the") in failures  # a year the quote does not give
     assert not any(node in ("quote/ok", "finding/ok") for node, _ in failures)

@@ -18,9 +18,10 @@ from pathlib import Path
 from .paths import GRAPH_BASE
 from .store import ID_BASE, KnowledgeGraph
 
-# Kinds of IRI that name facts or entities and so must carry evidence.
+# Kinds of IRI that name facts or entities and so must carry evidence. A corpus
+# document (pko:SourceDocument) is exempt: its text is its own evidence.
 EVIDENCED_KINDS = (
-    "organisation", "person", "place", "programme", "service", "initiative", "contract", "framework",
+    "organisation", "person", "place", "programme", "service", "initiative", "contract", "framework", "document",
     "system", "arrangement", "legislation", "inspection", "rating", "observation",
     "finding", "recommendation", "claim", "event", "ownership", "membership",
 )
@@ -124,12 +125,12 @@ def check(kg: KnowledgeGraph, sources: Path) -> list[Failure]:
         if exact not in text:
             failures.append(Failure(node, f"quote not found verbatim in {row['file'].value}: \"{exact[:80]}\"", g))
             continue
-        for part, joined in (("prefix", lambda p: p + exact), ("suffix", lambda s: exact + s)):
-            extra = row[part]
-            if extra is not None:
-                candidates = {normalise(joined(extra.value)), normalise(joined(" " + extra.value if part == "suffix" else extra.value + " "))}
-                if not any(c in text for c in candidates):
-                    failures.append(Failure(node, f"oa:{part} does not adjoin the quote in {row['file'].value}", g))
+        for part in ("prefix", "suffix"):
+            if row[part] is None:
+                continue
+            pieces = (row[part].value, exact) if part == "prefix" else (exact, row[part].value)
+            if not any(normalise(sep.join(pieces)) in text for sep in ("", " ")):
+                failures.append(Failure(node, f"oa:{part} does not adjoin the quote in {row['file'].value}", g))
         quote_ok[q] = exact
 
     kinds = " ".join(f"<{ID_BASE}{k}/>" for k in EVIDENCED_KINDS)
@@ -138,7 +139,8 @@ def check(kg: KnowledgeGraph, sources: Path) -> list[Failure]:
           GRAPH ?g {{ ?s a ?type }}
           VALUES ?base {{ {kinds} }}
           FILTER(isIRI(?s) && STRSTARTS(STR(?s), STR(?base)))
-          FILTER NOT EXISTS {{ ?s pko:hasEvidence ?q }}
+          MINUS {{ ?s pko:hasEvidence ?q }}
+          MINUS {{ ?s a pko:SourceDocument }}
         }}""")
     for row in rows:
         failures.append(Failure(_short(row["s"].value), "has no pko:hasEvidence quote", _file_of(row["g"].value)))
