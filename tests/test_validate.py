@@ -162,7 +162,8 @@ def test_json_output_is_stable_and_as_documented(lay: Layout, invalid: Path) -> 
     first, second = (run(lay, "validate", "--format", "json", str(invalid)) for _ in range(2))
     assert first.stdout == second.stdout
     report = json.loads(first.stdout)
-    assert list(report) == ["format", "conforms", "fail_on", "counts", "files", "results"]
+    assert list(report) == ["format", "conforms", "fail_on", "counts", "files", "results", "engine"]
+    assert report["engine"] == "fast"  # every shape of shapes/ compiles
     assert report["format"] == JSON_FORMAT and report["conforms"] is False and report["fail_on"] == "violation"
     assert list(report["counts"]) == ["violation", "warning", "info"]
     assert report["files"] == [str(invalid)]

@@ -215,15 +215,20 @@ _TIMEOUT = click.option("--timeout", type=click.FloatRange(min=0, min_open=True)
 @_TIMEOUT
 @click.option("--shapes", "shapes", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Shapes file to use instead of shapes/*.ttl (repeatable).")
+@click.option("--engine", type=click.Choice(validate_mod.ENGINES), default="fast", show_default=True,
+              help="fast: the shapes compiled to SPARQL for Oxigraph (pyshacl runs any it cannot compile); "
+                   "pyshacl: the reference engine.")
 @click.pass_obj
-def validate(lay: Layout, paths: tuple[Path, ...], fmt: str, fail_on: str, timeout: float, shapes: tuple[Path, ...]) -> None:
+def validate(lay: Layout, paths: tuple[Path, ...], fmt: str, fail_on: str, timeout: float, shapes: tuple[Path, ...],
+             engine: str) -> None:
     """Check the graph against the SHACL shapes and the QC checks of `lint`.
 
     With PATHs, check those files (or folders) together with the ontology and the
     reference data. Exit 0 conforms, 1 does not conform, 2 bad input or bad
     shapes, 3 time or resource limit. See docs/validation.md.
     """
-    report = validate_mod.validate(lay, list(paths), shapes_paths=list(shapes) or None, fail_on=fail_on, timeout=timeout)
+    report = validate_mod.validate(lay, list(paths), shapes_paths=list(shapes) or None, fail_on=fail_on, timeout=timeout,
+                                   engine=engine)
     click.echo(report.render(fmt), nl=False)
     sys.exit(0 if report.conforms else EXIT_FAILED_CHECK)
 

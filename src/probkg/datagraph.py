@@ -9,13 +9,14 @@ at what the ontology declares.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Protocol
 
 import rdflib
-from rdflib.namespace import RDFS, SKOS
+from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
@@ -83,12 +84,48 @@ class PreparedQueryGraph(rdflib.Graph):
         return super().query(query_object, *args, **kwargs)
 
 
-def _preferred(values: Iterable[rdflib.term.Node]) -> str:
-    """An English literal if there is one, else any."""
-    literals = [v for v in values if isinstance(v, rdflib.Literal)]
-    for literal in literals:
-        if literal.language in ("en", None):
-            return str(literal)
+Triple = tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]
+
+
+class CheckedData(Protocol):
+    """What the QC checks and reports ask of the data under check, whichever store holds it.
+
+    `DataGraph` (rdflib, for pyshacl) and `oxdata.OxData` (Oxigraph, for the
+    fast path) both answer, in rdflib terms, so `lint` has one implementation.
+    The questions are narrow (which predicates a file uses, which IRIs it
+    names) so that a store can answer them without handing over every triple:
+    converting 400,000 triples to rdflib terms took longer than checking them.
+    """
+
+    files: list[str]
+    """The files read, as reports name them, in reading order."""
+
+    def triples_of(self, name: str, predicate: rdflib.URIRef | None = None,
+                   obj: rdflib.term.Node | None = None) -> Iterable[Triple]: ...
+    def is_ontology(self, name: str) -> bool: ...
+    def ontology(self) -> rdflib.Graph: ...
+    def predicates_of(self, name: str) -> set[rdflib.term.Node]: ...
+    def classes_of(self, name: str) -> set[rdflib.term.Node]:
+        """The objects of rdf:type in the file."""
+    def objects_in(self, name: str, namespace: str) -> set[rdflib.URIRef]:
+        """The IRIs under `namespace` that the file uses as objects."""
+    def undescribed(self, iris: set[rdflib.URIRef]) -> set[rdflib.URIRef]:
+        """Those of `iris` that are the subject of no triple in any file."""
+    def untyped_subjects(self, namespace: str) -> set[rdflib.URIRef]:
+        """Subjects under `namespace` without an rdf:type."""
+    def subject_objects(self, predicate: rdflib.URIRef) -> Iterable[tuple[rdflib.term.Node, rdflib.term.Node]]: ...
+    def file_of(self, node: rdflib.term.Node) -> str: ...
+    def label_of(self, node: rdflib.term.Node) -> str: ...
+
+
+def preferred_label(values: Iterable[rdflib.term.Node]) -> str:
+    """An English (or untagged) literal if there is one, else any; the first in order when there are several.
+
+    Sorting makes the choice the same whichever store listed the values (rdflib
+    and Oxigraph list them in different orders).
+    """
+    literals = sorted((v for v in values if isinstance(v, rdflib.Literal)),
+                      key=lambda literal: (literal.language not in ("en", None), str(literal), literal.language or ""))
     return str(literals[0]) if literals else ""
 
 
@@ -143,16 +180,44 @@ class DataGraph:
 
     def label_of(self, node: rdflib.term.Node) -> str:
         """What people call the node: its label, or for a blank node what it belongs to."""
-        label = _preferred(self.union.objects(node, RDFS.label)) or _preferred(self.union.objects(node, SKOS.prefLabel))
+        label = (preferred_label(self.union.objects(node, RDFS.label))
+                 or preferred_label(self.union.objects(node, SKOS.prefLabel)))
         if label or not isinstance(node, rdflib.BNode):
             return label
         for owner, predicate in self.union.subject_predicates(node):
             return f"{compact(str(predicate))} of {compact(str(owner))}"
         return ""
 
-    def data_parts(self) -> dict[str, rdflib.Graph]:
-        """The files that hold data rather than ontology declarations."""
-        return {name: g for name, g in self.parts.items() if name not in self.ontology_files}
+    @property
+    def files(self) -> list[str]:
+        return list(self.parts)
+
+    def triples_of(self, name: str, predicate: rdflib.URIRef | None = None,
+                   obj: rdflib.term.Node | None = None) -> Iterator[Triple]:
+        return self.parts[name].triples((None, predicate, obj))
+
+    def is_ontology(self, name: str) -> bool:
+        return name in self.ontology_files
+
+    def predicates_of(self, name: str) -> set[rdflib.term.Node]:
+        return set(self.parts[name].predicates(unique=True))
+
+    def classes_of(self, name: str) -> set[rdflib.term.Node]:
+        return set(self.parts[name].objects(None, RDF.type, unique=True))
+
+    def objects_in(self, name: str, namespace: str) -> set[rdflib.URIRef]:
+        return {o for o in self.parts[name].objects(unique=True)
+                if isinstance(o, rdflib.URIRef) and str(o).startswith(namespace)}
+
+    def undescribed(self, iris: set[rdflib.URIRef]) -> set[rdflib.URIRef]:
+        return {iri for iri in iris if (iri, None, None) not in self.union}
+
+    def untyped_subjects(self, namespace: str) -> set[rdflib.URIRef]:
+        return {s for s in self.union.subjects(unique=True) if isinstance(s, rdflib.URIRef)
+                and str(s).startswith(namespace) and (s, RDF.type, None) not in self.union}
+
+    def subject_objects(self, predicate: rdflib.URIRef) -> Iterator[tuple[rdflib.term.Node, rdflib.term.Node]]:
+        return self.union.subject_objects(predicate, unique=True)
 
     def ontology(self) -> rdflib.Graph:
         """The union of the ontology files."""

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from .datagraph import DataGraph
+from .datagraph import CheckedData
 from .report import PKS, Issue, compact, qc_issue
 from .store import ID_BASE, PREFIXES
 
@@ -69,7 +69,7 @@ def _kind(iri: rdflib.term.Node) -> str | None:
 class Checker:
     """Runs the QC checks over one DataGraph; each check yields issues."""
 
-    def __init__(self, data: DataGraph) -> None:
+    def __init__(self, data: CheckedData) -> None:
         self.data = data
         self.declared = declared_terms(data.ontology()) | BUILT_IN
 
@@ -80,13 +80,16 @@ class Checker:
 
     def undeclared_terms(self) -> Iterator[Issue]:
         """A class or predicate used in graph/ that no ontology file declares: almost always a typo."""
-        for name, graph in self.data.data_parts().items():
-            for s, p, o in graph:
-                if p not in self.declared:
+        for name in self.data.files:
+            if self.data.is_ontology(name):
+                continue
+            for p in sorted(self.data.predicates_of(name) - self.declared):
+                for s, _, _ in self.data.triples_of(name, predicate=p):
                     yield self.issue(UNDECLARED_TERM, "violation", s, name,
                                      f"The predicate {compact(str(p))} is declared nowhere in the ontology: "
                                      "a typo, or a term to add to ontology/.", path=p)
-                elif p == RDF.type and o not in self.declared:
+            for o in sorted(self.data.classes_of(name) - self.declared):
+                for s, _, _ in self.data.triples_of(name, predicate=RDF.type, obj=o):
                     yield self.issue(UNDECLARED_TERM, "violation", s, name,
                                      f"The class {compact(str(o))} is declared nowhere in the ontology: "
                                      "a typo, or a class to add to ontology/.", path=RDF.type, value=o)
@@ -105,7 +108,7 @@ class Checker:
         """Two entities with the same name (label, preferred label or acronym), after folding case and quotes."""
         holders: dict[str, dict[rdflib.URIRef, tuple[rdflib.URIRef, rdflib.Literal]]] = defaultdict(dict)
         for predicate in NAME_PREDICATES:
-            for entity, name in self.data.union.subject_objects(predicate):
+            for entity, name in self.data.subject_objects(predicate):
                 if _kind(entity) in ENTITY_KINDS and isinstance(name, rdflib.Literal):
                     holders[_fold(name)].setdefault(entity, (predicate, name))
         for entities in holders.values():
@@ -122,18 +125,17 @@ class Checker:
 
     def dangling_references(self) -> Iterator[Issue]:
         """An IRI of ours used as an object but described nowhere: a typo or a missing entity."""
-        subjects = set(self.data.union.subjects(unique=True))
-        for name, graph in self.data.parts.items():
-            for s, p, o in graph:
-                if isinstance(o, rdflib.URIRef) and str(o).startswith(ID_BASE) and o not in subjects:
+        for name in self.data.files:
+            for o in sorted(self.data.undescribed(self.data.objects_in(name, ID_BASE))):
+                for s, p, _ in self.data.triples_of(name, obj=o):
                     yield self.issue(DANGLING_REFERENCE, "violation", s, name,
                                      f"{compact(str(o))} is used here but described nowhere in the graph: "
                                      "a typo, or an entity still to add.", path=p, value=o)
 
     def untyped_nodes(self) -> Iterator[Issue]:
         """A node of ours with no rdf:type: no shape targets it, so nothing about it is checked."""
-        for subject in sorted(set(self.data.union.subjects(unique=True))):
-            if _kind(subject) is not None and (subject, RDF.type, None) not in self.data.union:
+        for subject in sorted(self.data.untyped_subjects(ID_BASE)):
+            if _kind(subject) is not None:
                 yield self.issue(UNTYPED_NODE, "violation", subject, self.data.file_of(subject),
                                  f"{compact(str(subject))} has no class (rdf:type), so no shape checks it.",
                                  path=RDF.type)
@@ -146,6 +148,6 @@ class Checker:
         return [issue for check in checks for issue in check()]
 
 
-def check(data: DataGraph) -> list[Issue]:
+def check(data: CheckedData) -> list[Issue]:
     """Every QC issue in the data."""
     return Checker(data).all()

@@ -85,6 +85,8 @@ class Report:
     issues: list[Issue]
     files: list[str]
     fail_on: str = "violation"
+    engine: str = ""
+    """Which SHACL engine ran (`validate.ENGINES`); empty for the QC checks alone."""
 
     def __post_init__(self) -> None:
         self.issues = sorted(set(self.issues), key=Issue.sort_key)
@@ -139,6 +141,7 @@ class Report:
             "counts": self.counts(),
             "files": self.files,
             "results": [issue.as_json() for issue in self.issues],
+            "engine": self.engine,
         }
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -170,21 +173,45 @@ def node_id(node: rdflib.term.Node) -> str:
     return f"_:{node}" if isinstance(node, rdflib.BNode) else str(node)
 
 
-def qc_issue(
-    *, severity: str, check: str, check_label: str, focus: rdflib.term.Node, focus_label: str, file: str,
-    path: rdflib.URIRef | None, value: rdflib.term.Node | None, message: str,
+def pick_message(general: set[str] | tuple[str, ...], messages: list[str]) -> str:
+    """The one message a report shows: a result's own (filled-in) message before its shape's general one."""
+    ordered = sorted(messages)
+    specific = [m for m in ordered if m not in general]
+    return (specific or ordered or ["(no message)"])[0]
+
+
+def make_issue(
+    *, severity: str, check: str, check_label: str, component: str, focus: rdflib.term.Node, focus_label: str,
+    file: str, path: rdflib.term.Node | None, path_text: str | None, value: rdflib.term.Node | None, message: str,
+    path_graph: rdflib.Graph | None = None,
 ) -> Issue:
-    """An issue of a QC check, with a SHACL result node of its own so that Turtle output is uniform."""
+    """An issue with a SHACL result node of its own, so that Turtle output is uniform whoever found it.
+
+    `path_graph` holds the structure of a path that is not a plain IRI (an inverse path's blank node).
+    """
     graph, node = rdflib.Graph(), rdflib.BNode()
     graph.add((node, RDF.type, SH.ValidationResult))
     graph.add((node, SH.focusNode, focus))
     graph.add((node, SH.resultSeverity, SEVERITY_IRIS[severity]))
-    graph.add((node, SH.sourceShape, rdflib.URIRef(check)))
-    graph.add((node, SH.sourceConstraintComponent, rdflib.URIRef(LINT_COMPONENT)))
+    graph.add((node, SH.sourceShape, rdflib.URIRef(check) if "://" in check else rdflib.BNode(check[2:])))
+    graph.add((node, SH.sourceConstraintComponent, rdflib.URIRef(component)))
     graph.add((node, SH.resultMessage, rdflib.Literal(message)))
     if path is not None:
         graph.add((node, SH.resultPath, path))
+        if path_graph is not None and isinstance(path, rdflib.BNode):
+            for triple in path_graph.cbd(path):
+                graph.add(triple)
     if value is not None:
         graph.add((node, SH.value, value))
-    return Issue(severity, check, check_label, LINT_COMPONENT, node_id(focus), focus_label, file,
-                 None if path is None else str(path), None if value is None else node_id(value), message, (graph, node))
+    return Issue(severity, check, check_label, component, node_id(focus), focus_label, file, path_text,
+                 None if value is None else node_id(value), message, (graph, node))
+
+
+def qc_issue(
+    *, severity: str, check: str, check_label: str, focus: rdflib.term.Node, focus_label: str, file: str,
+    path: rdflib.URIRef | None, value: rdflib.term.Node | None, message: str,
+) -> Issue:
+    """An issue of a QC check (component `LINT_COMPONENT`)."""
+    return make_issue(severity=severity, check=check, check_label=check_label, component=LINT_COMPONENT, focus=focus,
+                      focus_label=focus_label, file=file, path=path, path_text=None if path is None else str(path),
+                      value=value, message=message)

@@ -108,11 +108,15 @@ def load(files: Iterable[Path] | None = None, lay: Layout | None = None) -> Know
     store = ox.Store()
     for path in paths:
         source = inputs.read(path)
-        if source.format.oxigraph.supports_datasets:
-            raise InputError(str(path), "a file of named graphs cannot be loaded as one named graph; give triples")
+        graph = ox.NamedNode(lay.graph_name(path))
         try:
-            store.bulk_load(input=source.data, format=source.format.oxigraph,
-                            to_graph=ox.NamedNode(lay.graph_name(path)))
+            if source.format.oxigraph.supports_datasets:  # JSON-LD: triples only, all into the file's graph
+                quads = list(ox.parse(input=source.data, format=source.format.oxigraph))
+                if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
+                    raise InputError(str(path), "a file of named graphs cannot be loaded as one named graph; give triples")
+                store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads)
+            else:
+                store.bulk_load(input=source.data, format=source.format.oxigraph, to_graph=graph)
         except (SyntaxError, ValueError, OSError) as exc:
             raise _input_error(path, exc) from None
     return KnowledgeGraph(store, paths, lay)
