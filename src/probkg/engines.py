@@ -13,6 +13,7 @@ a string or a brace, so the query's structure never depends on it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -31,8 +32,13 @@ Terms = dict[str, ox.NamedNode | ox.Literal]
 _DECLARED = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE | re.MULTILINE)
 
 
+@lru_cache(maxsize=256)
 def with_prologue(text: str) -> str:
-    """The query with PREFIX lines added for our prefixes it uses but does not declare."""
+    """The query with PREFIX lines added for our prefixes it uses but does not declare.
+
+    Cached: the same saved query runs again and again (a server, a benchmark), and
+    scanning its text cost more than Oxigraph took to answer a small lookup.
+    """
     declared = set(_DECLARED.findall(text))
     missing = [f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items()
                if p not in declared and re.search(rf"(?<![\w?$]){re.escape(p)}:", text)]
@@ -113,8 +119,9 @@ class RdflibEngine:
         return ResultSet(names, rows)
 
 
+@lru_cache(maxsize=256)
 def _where_brace(text: str) -> int:
-    """Index of the `{` that opens the query's top-level WHERE group."""
+    """Index of the `{` that opens the query's top-level WHERE group (cached, like `with_prologue`)."""
     depth, seen_where, first = 0, False, None
     for match in TOKEN.finditer(text):
         token = match.group()
