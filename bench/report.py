@@ -84,6 +84,7 @@ def write_markdown(data: dict, out: Path) -> None:
         lines.append("")
         # validation
         vp, vs, vj = size.get("validate_probkg"), size.get("validate_pyshacl"), size.get("validate_jena")
+        vr, v1 = size.get("validate_reference"), size.get("revalidate_one")
         if vp:
             seeded = {f for fs in man["defects"].values() for f in fs}
 
@@ -98,13 +99,18 @@ def write_markdown(data: dict, out: Path) -> None:
 
             lines += ["### Validation", "",
                       "| what | process | violations | seeded defects reported (any severity) | ratio (wall) |", "|---|---|---|---|---|",
-                      f"| `probkg validate` (pyshacl + lint) | {_usage(vp)} | {viol(vp)} | {found(vp)} | |",
+                      f"| `probkg validate` (engine: {vp.get('engine', 'pyshacl')}, with the QC checks) | {_usage(vp)} | "
+                      f"{viol(vp)} | {found(vp)} | |",
+                      *([f"| `probkg validate --engine pyshacl` (the reference) | {_usage(vr)} | {viol(vr)} | {found(vr)} | "
+                         f"{_ratio(vp.get('wall'), vr.get('wall'))} |"] if vr else []),
                       f"| plain pyshacl, same files and shapes | {_usage(vs)}"
                       f"{' after ' + format((vs or {}).get('wall', 0), '.0f') + ' s' if (vs or {}).get('timeout') else ''}"
                       f" | {viol(vs)} | {found(vs) if not (vs or {}).get('timeout') else '-'} | "
                       f"{'> ' if (vs or {}).get('timeout') else ''}{_ratio(vp.get('wall'), (vs or {}).get('wall'))} |",
                       f"| Apache Jena SHACL (whole process) | {_usage(vj)} | {viol(vj)} | {found(vj)} | "
-                      f"{_ratio(vp.get('wall'), (vj or {}).get('wall'))} |", ""]
+                      f"{_ratio(vp.get('wall'), (vj or {}).get('wall'))} |", "",
+                      *([f"Re-validating one inspection's file (`probkg validate graph/inspections/syn-00042.ttl`, "
+                         f"with the ontology, reference data and sources): {_usage(v1)}.", ""] if v1 else [])]
         # serving
         sp, sr = size.get("serve_probkg"), size.get("serve_rdflib-endpoint")
         if sp:

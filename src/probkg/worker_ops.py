@@ -2,7 +2,9 @@
 
 Runs inside a worker process (`worker.py`), which the pool kills at the
 deadline. Each request is checked by `sparql_guard` first, in this process, so
-that even parsing a hostile query is under the deadline.
+that even parsing a hostile query is under the deadline: a short query that can
+name neither a service nor a dataset goes to Oxigraph directly
+(`sparql_guard.quick_check`), any other is parsed by rdflib first.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pyoxigraph as ox
 from . import sparql_formats as fmt
 from .engines import with_prologue
 from .results import binding, compact
-from .sparql_guard import Refused, check_graphs, check_query
+from .sparql_guard import Checked, Refused, check_graphs, check_query, quick_check
 from .store import ID_BASE, PREFIXES
 
 TOO_LARGE = 422
@@ -37,16 +39,20 @@ class Handler:
         self.graphs = frozenset(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
         self.max_rows = max_rows
         self.max_bytes = max_bytes
-        # rdflib's parser takes tens of milliseconds on a saved query; the verdict on a given
-        # text never changes, so those of the last 256 short texts are kept (refusals are not).
+        # rdflib's parser takes milliseconds on a lookup and tens of them on a saved query;
+        # the verdict on a given text never changes, so those of the last 256 short texts
+        # are kept (refusals are not).
         self._cached_check = functools.lru_cache(maxsize=256)(self._check)
-        self.check("ASK {}")  # builds rdflib's grammar now, not in the first request
+        check_query("ASK {}", self.graphs)  # builds rdflib's grammar now, not in the first request
 
-    def _check(self, text: str):
-        """The guard's verdict on the text with the project's prefixes declared (see engines.with_prologue)."""
-        return check_query(with_prologue(text), self.graphs)
+    def _check(self, text: str) -> str | Checked:
+        """The guard's verdict on the text with the project's prefixes declared (see engines.with_prologue):
+        the text to run as it is if `quick_check` passes it, else rdflib's full check."""
+        text = with_prologue(text)
+        quick = quick_check(text)
+        return quick if quick is not None else check_query(text, self.graphs)
 
-    def check(self, text: str):
+    def check(self, text: str) -> str | Checked:
         return self._cached_check(text) if len(text) <= 32 * 1024 else self._check(text)
 
     def info(self) -> dict:
@@ -77,26 +83,29 @@ class Handler:
 
     def sparql(self, request: dict) -> dict:
         checked = self.check(request["query"])
-        accept, name = request.get("accept") or [], request.get("format")
-        if checked.form == "SELECT":
-            media = fmt.negotiate(accept, name, fmt.RESULT_TYPES, fmt.JSON)
-        elif checked.form == "ASK":
-            media = fmt.negotiate(accept, name, fmt.BOOLEAN_TYPES, fmt.JSON)
-        else:
-            media = fmt.negotiate(accept, name, fmt.GRAPH_TYPES, fmt.TURTLE)
+        text, own_dataset = (checked.text, checked.has_dataset) if isinstance(checked, Checked) else (checked, False)
         defaults, named = request.get("default_graphs"), request.get("named_graphs")
         if defaults is not None or named is not None:
             check_graphs(list(defaults or []) + list(named or []), self.graphs, "default-graph-uri/named-graph-uri")
             options = {"default_graph": [ox.NamedNode(g) for g in defaults or []],
                        "named_graphs": [ox.NamedNode(g) for g in named or []]}
-        elif checked.has_dataset:
+        elif own_dataset:
             options = {}  # the query's own FROM / FROM NAMED (our graphs only) define the dataset
         else:
             options = {"use_default_graph_as_union": True}
-        result = self.store.query(checked.text, base_iri=request.get("base"), **options)
+        try:
+            result = self.store.query(text, base_iri=request.get("base"), **options)
+        except SyntaxError:
+            if not isinstance(checked, Checked):  # not parsed by rdflib yet: its verdict, if it refuses
+                check_query(with_prologue(request["query"]), self.graphs)
+            raise
+        # The result's type says the query's form; SELECT solutions are read lazily, after this.
+        accept, name = request.get("accept") or [], request.get("format")
         if isinstance(result, ox.QueryBoolean):
+            media = fmt.negotiate(accept, name, fmt.BOOLEAN_TYPES, fmt.JSON)
             return self._reply(fmt.write_boolean(bool(result), media), media, 1)
         if isinstance(result, ox.QuerySolutions):
+            media = fmt.negotiate(accept, name, fmt.RESULT_TYPES, fmt.JSON)
             variables = [v.value for v in result.variables]
             rows = []
             for solution in result:
@@ -104,6 +113,7 @@ class Handler:
                     raise self._too_many()
                 rows.append([solution[v] for v in variables])
             return self._reply(fmt.write_solutions(variables, rows, media), media, len(rows))
+        media = fmt.negotiate(accept, name, fmt.GRAPH_TYPES, fmt.TURTLE)
         triples = []
         for triple in result:
             if len(triples) == self.max_rows:
