@@ -108,7 +108,8 @@ class Checker:
         """Two entities with the same name (label, preferred label or acronym), after folding case and quotes."""
         holders: dict[str, dict[rdflib.URIRef, tuple[rdflib.URIRef, rdflib.Literal]]] = defaultdict(dict)
         for predicate in NAME_PREDICATES:
-            for entity, name in self.data.subject_objects(predicate):
+            # sorted, so the name kept for an entity with two spellings is the same whichever store lists them
+            for entity, name in sorted(self.data.subject_objects(predicate), key=lambda pair: (str(pair[0]), str(pair[1]))):
                 if _kind(entity) in ENTITY_KINDS and isinstance(name, rdflib.Literal):
                     holders[_fold(name)].setdefault(entity, (predicate, name))
         for entities in holders.values():
