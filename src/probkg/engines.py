@@ -120,7 +120,7 @@ class RdflibEngine:
 
 
 @lru_cache(maxsize=256)
-def _where_brace(text: str) -> int:
+def where_brace(text: str) -> int:
     """Index of the `{` that opens the query's top-level WHERE group (cached, like `with_prologue`)."""
     depth, seen_where, first = 0, False, None
     for match in TOKEN.finditer(text):
@@ -155,7 +155,7 @@ def inline_values(text: str, bindings: Terms) -> str:
         return text
     names = " ".join(f"?{k}" for k in bindings)
     terms = " ".join(str(v) for v in bindings.values())
-    at = _where_brace(text) + 1
+    at = where_brace(text) + 1
     return f"{text[:at]}\n  VALUES ({names}) {{ ({terms}) }}\n{text[at:]}"
 
 

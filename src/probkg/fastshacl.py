@@ -28,6 +28,8 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, XSD
 
+from .engines import where_brace
+from .errors import InputError
 from .report import pick_message, severity_name
 
 TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
@@ -287,7 +289,7 @@ class Compiler:
             if parameter in SHAPE_KEYS - {SH.property}:
                 continue
             if parameter == SH.property:
-                tests.append(self._nested_property(argument))
+                tests.append(self.conforms(argument))
             elif path is not None and parameter == SH.minCount and int(argument) == 1:
                 tests.append(f"EXISTS {{ ?value {self.path_text(path)} ?any }}")
             elif path is not None and parameter == SH.hasValue:
@@ -297,22 +299,6 @@ class Compiler:
             else:
                 raise Unsupported(f"{parameter} in a nested shape")
         return "(" + " && ".join(tests) + ")" if tests else "true"
-
-    def _nested_property(self, shape: rdflib.term.Node) -> str:
-        path = self.g.value(shape, SH.path)
-        if path is None:
-            raise Unsupported("sh:property without sh:path")
-        tests = []
-        for parameter, argument in self.g.predicate_objects(shape):
-            if parameter in SHAPE_KEYS:
-                continue
-            if parameter == SH.hasValue:
-                tests.append(f"EXISTS {{ ?value {self.path_text(path)} {sparql_term(argument)} }}")
-            elif parameter == SH.minCount and int(argument) == 1:
-                tests.append(f"EXISTS {{ ?value {self.path_text(path)} ?any }}")
-            else:
-                raise Unsupported(f"{parameter} in a nested property shape")
-        return " && ".join(tests) or "true"
 
     # --- SHACL-SPARQL ------------------------------------------------------------------
 
@@ -331,27 +317,24 @@ class Compiler:
                 raise Unsupported("$PATH in a node shape's constraint")
             text = text.replace("$PATH", base["path_text"])
         text = re.sub(r"\$(\w+)", r"?\1", text)
-        at = _where_group(text)
-        query = self._prologue(constraint) + text[:at] + " " + targets + " " + text[at:]
+        try:
+            at = where_brace(text) + 1
+        except InputError:
+            raise Unsupported("a SPARQL constraint without a WHERE group") from None
+        query = sparql_prologue(self.g, constraint) + text[:at] + " " + targets + " " + text[at:]
         messages = tuple(sorted(str(m) for m in self.g.objects(constraint, SH.message)))
         return Check(component=SH.SPARQLConstraintComponent, query=query, constraint_messages=messages, **base)
 
-    def _prologue(self, constraint: rdflib.term.Node) -> str:
-        lines = []
-        for declarer in self.g.objects(constraint, SH.prefixes):
-            for declaration in self.g.objects(declarer, SH.declare):
-                prefix = self.g.value(declaration, SH.prefix)
-                namespace = self.g.value(declaration, SH.namespace)
-                lines.append(f"PREFIX {prefix}: <{namespace}>\n")
-        return "".join(sorted(lines))
 
-
-def _where_group(text: str) -> int:
-    """Just inside the `{` that opens the SELECT's WHERE group (the constraints have no sub-selects before it)."""
-    match = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
-    if match is None:
-        raise Unsupported("a SPARQL constraint without WHERE")
-    return match.end()
+def sparql_prologue(graph: rdflib.Graph, constraint: rdflib.term.Node) -> str:
+    """PREFIX lines for the sh:prefixes declarations a SHACL-SPARQL constraint names."""
+    lines = []
+    for declarer in graph.objects(constraint, SH.prefixes):
+        for declaration in graph.objects(declarer, SH.declare):
+            prefix = graph.value(declaration, SH.prefix)
+            namespace = graph.value(declaration, SH.namespace)
+            lines.append(f"PREFIX {prefix}: <{namespace}>\n")
+    return "".join(sorted(lines))
 
 
 def fill_message(message: str, bindings: dict[str, rdflib.term.Node]) -> str:
@@ -404,8 +387,8 @@ def run(store: ox.Store, checks: list[Check]) -> Iterator[Row]:
             bound = {n: to_rdflib(t) for n in names if (t := solution[n]) is not None}
             focus = bound["this"]
             value = bound.get("value")
+            path = bound.get("path", check.path)
             if check.component == SH.SPARQLConstraintComponent:
-                path = bound.get("path", check.path)
                 if value is None and check.value_is_focus:
                     value = focus
                 fill = {k: v for k, v in bound.items() if k not in ("this", "path", "value")}
@@ -415,6 +398,5 @@ def run(store: ox.Store, checks: list[Check]) -> Iterator[Row]:
                 messages = [fill_message(m, fill) for m in (*check.messages, *check.constraint_messages)]
                 message = pick_message(check.messages, messages)
             else:
-                path = bound.get("path", check.path)
                 message = pick_message(check.messages, list(check.messages))
             yield Row(check, focus, value, path, message)

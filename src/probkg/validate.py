@@ -81,20 +81,11 @@ class Shapes:
         owner = next(self.graph.subjects(SH.sparql, node), node)
         return InputError(self.files.get(node, self.origin), f"{compact(node_id(owner))}: {message}")
 
-    def _prologue(self, node: rdflib.term.Node) -> str:
-        lines = []
-        for declarer in self.graph.objects(node, SH.prefixes):
-            for declaration in self.graph.objects(declarer, SH.declare):
-                prefix = self.graph.value(declaration, SH.prefix)
-                namespace = self.graph.value(declaration, SH.namespace)
-                lines.append(f"PREFIX {prefix}: <{namespace}>\n")
-        return "".join(lines)
-
     def check_sparql(self) -> None:
         """Parse every sh:select and sh:ask now, so a broken one is an error in the shapes."""
         for predicate in (SH.select, SH.ask):
             for node, text in self.graph.subject_objects(predicate):
-                query = self._prologue(node) + str(text).replace("$PATH", "<urn:probkg:path>")
+                query = fastshacl.sparql_prologue(self.graph, node) + str(text).replace("$PATH", "<urn:probkg:path>")
                 try:
                     prepared = prepareQuery(query)
                     refuse_remote(prepared)
