@@ -1,6 +1,9 @@
 """The benchmark: one command measures build, queries, validation and serving at each N.
 
-    .venv/bin/python bench/run.py --sizes 100,1000 [--repeats 20] [--out bench/RESULTS.md]
+    .venv/bin/python bench/run.py --regenerate    # N = 100, 1,000 and 5,000; about an hour
+
+(`--sizes`, `--only`, `--skip-*` narrow a run; `--regenerate` rebuilds the corpora,
+which keep their own copies of shapes/ and queries/ from when they were made.)
 
 For each size it generates the synthetic corpus (`bench/generate.py`, seed 1)
 and runs every measurement in a fresh child process, so wall time, CPU time
@@ -16,9 +19,10 @@ next to its baseline as a ratio:
 * validation: `probkg validate` against a plain pyshacl run over the same files and
   shapes, and against Apache Jena's SHACL (Debian's package, scripts/setup.d/jena.sh);
   with the seeded defects found by each;
-* serving: `probkg serve` answering one lookup query from 16 concurrent clients
+* serving (at the `--serve-at` sizes, 1,000 and 5,000): `probkg serve` answering one lookup query from 16 concurrent clients
   (wrk's keep-alive connections, `bench/serve_load.py`) against rdflib-endpoint
-  serving the same files (when that package is installed: `pip install -e '.[bench]'`).
+  serving the same files (when that package is installed: `pip install -e '.[bench]'`),
+  with the peak memory of each server and its worker processes.
 
 Nothing here asserts a time: the figures go to bench/RESULTS.md and the targets
 are judged there.
@@ -382,8 +386,8 @@ def bench_size(n: int, args) -> dict:
 
     steps = set(args.only.split(",")) if args.only else {"build", "queries", "validate", "serve"}
     for how in ("probkg", "oxigraph", "rdflib") if "build" in steps else ():
-        if how == "rdflib" and big and not args.rdflib_at_5000:
-            res[f"build_{how}"] = {"skipped": "rdflib build at N=5,000 not run (--rdflib-at-5000)"}
+        if how == "rdflib" and big and args.skip_rdflib_at_5000:
+            res[f"build_{how}"] = {"skipped": "rdflib build at N=5,000 not run (--skip-rdflib-at-5000)"}
             continue
         say(f"build {how}")
         res[f"build_{how}"] = measure(child("build", str(root), how), args.timeout)
@@ -392,7 +396,7 @@ def bench_size(n: int, args) -> dict:
     if "queries" in steps:
         say("queries oxigraph")
         res["queries_oxigraph"] = run_queries(root, "oxigraph", args.repeats, args.query_timeout, work)
-    if "queries" in steps and (not big or args.rdflib_at_5000):
+    if "queries" in steps and (not big or not args.skip_rdflib_at_5000):
         say("queries rdflib")
         res["queries_rdflib"] = run_queries(root, "rdflib", max(3, args.repeats // 5), args.query_timeout, work)
 
@@ -406,7 +410,7 @@ def bench_size(n: int, args) -> dict:
         say("jena")
         res["validate_jena"] = jena_validate(root, work, args.timeout)
 
-    if "serve" in steps and not args.skip_serve and n == args.serve_at:
+    if "serve" in steps and not args.skip_serve and n in {int(x) for x in args.serve_at.split(",")}:
         for which in ("probkg", "rdflib-endpoint"):
             say(f"serve {which}")
             res[f"serve_{which}"] = serve_bench(root, which, 16, args.serve_seconds, work)
@@ -417,19 +421,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="probation-kg benchmark")
     parser.add_argument("--task")
     parser.add_argument("rest", nargs="*")
-    parser.add_argument("--sizes", default="100,1000")
+    parser.add_argument("--sizes", default="100,1000,5000")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--timeout", type=float, default=1800.0, help="Seconds any one step may take.")
     parser.add_argument("--query-timeout", type=float, default=60.0, help="Seconds one query may take.")
-    parser.add_argument("--serve-at", type=int, default=1000)
+    parser.add_argument("--serve-at", default="1000,5000",
+                        help="Comma-separated sizes at which to measure serving (throughput, and peak memory).")
     parser.add_argument("--serve-seconds", type=float, default=20.0)
     parser.add_argument("--skip-validation", action="store_true")
     parser.add_argument("--pyshacl-timeout", type=float, default=600.0,
                         help="Seconds the plain pyshacl baseline may take (it did not finish in 600 s at N=1,000).")
     parser.add_argument("--skip-serve", action="store_true")
     parser.add_argument("--validate-at-5000", action="store_true")
-    parser.add_argument("--rdflib-at-5000", action="store_true")
+    parser.add_argument("--skip-rdflib-at-5000", action="store_true",
+                        help="Leave out the rdflib baseline at N=5,000 (it loads for about two minutes per process).")
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--only", help="Comma-separated steps to (re)run: build,queries,validate,serve; "
                         "other figures for that size are kept from the previous results.")
