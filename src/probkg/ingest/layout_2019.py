@@ -21,12 +21,14 @@ findings that span several).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from . import layouts
-from .layouts import BULLET, LIST_HEADING, band_at_end, band_of, count_markers
+from .layouts import BULLET, LIST_HEADING, band_at_end, band_of
 from .model import Finding, KeyQuestion, ParsedReport, Person, Quote, Rating, Recommendation
 from .source import ReportText
+
+NAME = "hmip-2019-text"
+FRAMEWORK = "hmip-2019"
 
 MARKERS = (
     re.compile(r"Contents$"),
@@ -49,21 +51,6 @@ _CHIEF = re.compile(r"(?:HM )?Chief Inspector of Probation$")
 _NEXT_SECTION = ("Background", "Contextual facts")
 
 
-class Parser:
-    name = "hmip-2019-text"
-    framework = "hmip-2019"
-    MARKERS = MARKERS
-    description = "text of a 2019 HMI Probation PDF report, tab-separated ratings table"
-
-    @staticmethod
-    def recognise(lines: Sequence[str]) -> int:
-        return count_markers(lines, MARKERS)
-
-    @staticmethod
-    def parse(report: ReportText) -> ParsedReport:
-        return _parse(report)
-
-
 def _nonblank_after(lines: list[str], index: int, limit: int = 6) -> int | None:
     for j in range(index + 1, min(len(lines), index + 1 + limit)):
         if lines[j]:
@@ -73,7 +60,7 @@ def _nonblank_after(lines: list[str], index: int, limit: int = 6) -> int | None:
 
 def _parse(report: ReportText) -> ParsedReport:
     lines = [line.strip() for line in report.lines]
-    out = ParsedReport(layout=Parser.name, framework=Parser.framework)
+    out = ParsedReport(layout=NAME, framework=FRAMEWORK)
     out.title = next((line for line in lines if line), None)
 
     _ratings(report, lines, out)
@@ -237,3 +224,8 @@ def _key_questions(report: ReportText, lines: list[str], out: ParsedReport, afte
         out.key_questions.append(KeyQuestion(match.group(1), code, question, value, [Quote.of(line, i + 1)]))
     if not seen:
         raise layouts.truncated(report, f"the key-question table after line {start + 1} has no rows")
+
+
+PARSER = layouts.Parser(
+    NAME, FRAMEWORK, "text of a 2019 HMI Probation PDF report, tab-separated ratings table",
+    MARKERS, _parse)

@@ -21,14 +21,16 @@ order within their standard (q1, q2, ...), as docs/curation.md fixes.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from . import layouts
-from .layouts import BULLET, LIST_HEADING, band_of, count_markers, table_cells
+from .layouts import BULLET, LIST_HEADING, band_of, table_cells
 from .model import Finding, KeyQuestion, ParsedReport, Person, Quote, Rating, Recommendation
 from .source import ReportText
 
 BACK_TO_TOP = "(Back to top)"
+
+NAME = "hmip-2025-web-text"
+FRAMEWORK = "hmip-2025"
 
 MARKERS = (
     re.compile(r".*\(Back to top\)$"),
@@ -45,21 +47,6 @@ _PERCENT = re.compile(r"(\d{1,3})%")
 _REQUIRED_AFTER_RATINGS = ("Recommendations", "Further information")
 
 
-class Parser:
-    name = "hmip-2025-web-text"
-    framework = "hmip-2025"
-    MARKERS = MARKERS
-    description = "text of a 2025 HMI Probation web report, '| a | b |' tables and '(Back to top)' headings"
-
-    @staticmethod
-    def recognise(lines: Sequence[str]) -> int:
-        return count_markers(lines, MARKERS)
-
-    @staticmethod
-    def parse(report: ReportText) -> ParsedReport:
-        return _parse(report)
-
-
 def _heading(line: str) -> str | None:
     """"Recommendations (Back to top)" -> "Recommendations"."""
     if line.endswith(BACK_TO_TOP):
@@ -69,7 +56,7 @@ def _heading(line: str) -> str | None:
 
 def _parse(report: ReportText) -> ParsedReport:
     lines = [line.strip() for line in report.lines]
-    out = ParsedReport(layout=Parser.name, framework=Parser.framework)
+    out = ParsedReport(layout=NAME, framework=FRAMEWORK)
     first = next((i for i, line in enumerate(lines) if line), None)
     if first is not None:
         out.title = lines[first]
@@ -245,3 +232,8 @@ def _people_and_dates(lines: list[str], out: ParsedReport) -> None:
             else:
                 out.warn(f"fieldwork dates '{match.group(0)}' are not two real dates in order that agree "
                          f"with the ratings table; left out", i + 1)
+
+
+PARSER = layouts.Parser(
+    NAME, FRAMEWORK, "text of a 2025 HMI Probation web report, '| a | b |' tables and '(Back to top)' headings",
+    MARKERS, _parse)

@@ -2,9 +2,9 @@
 
 A layout is the way a kind of report text is laid out: where the ratings
 table is, how key questions and recommendations are printed. Each parser
-module (`layout_2019`, `layout_2025`) exposes a `Parser` with a name, the
-framework its reports rate against, `recognise(lines)` (how many of its
-markers the text shows) and `parse(report)`. A text is in the layout with the
+module (`layout_2019`, `layout_2025`) exposes a `PARSER`: a `Parser` with a
+name, the framework its reports rate against, `recognise(lines)` (how many of
+its markers the text shows) and `parse(report)`. A text is in the layout with the
 most markers, at least `MIN_MARKERS`; otherwise it is in no known layout.
 
 Patterns here are written so that no line can make them slow: anchored at the
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from ..errors import InputError, LayoutError
 from .model import BANDS, ParsedReport
@@ -41,26 +41,28 @@ BULLET = re.compile(r"[-•·]\s+(\S.*)")
 LIST_HEADING = re.compile(r"(Strengths|Areas for improvement):?")
 
 
-class Parser(Protocol):
+@dataclass(frozen=True)
+class Parser:
+    """One layout: its name, the framework its reports rate against, its markers and its parse function."""
+
     name: str
     framework: str
     description: str
     MARKERS: Sequence[re.Pattern[str]]
+    parse: Callable[[ReportText], ParsedReport]
 
-    @staticmethod
-    def recognise(lines: Sequence[str]) -> int: ...
-
-    @staticmethod
-    def parse(report: ReportText) -> ParsedReport: ...
-
-
-def parsers() -> list[type[Parser]]:
-    from . import layout_2019, layout_2025
-
-    return [layout_2019.Parser, layout_2025.Parser]
+    def recognise(self, lines: Sequence[str]) -> int:
+        """How many of this layout's markers the (stripped) lines show."""
+        return count_markers(lines, self.MARKERS)
 
 
-def detect(report: ReportText) -> type[Parser]:
+def parsers() -> list[Parser]:
+    from . import layout_2019, layout_2025  # they import this module's helpers
+
+    return [layout_2019.PARSER, layout_2025.PARSER]
+
+
+def detect(report: ReportText) -> Parser:
     """The layout the text is in, or LayoutError naming the layouts known."""
     lines = [line.strip() for line in report.lines]
     scored = sorted(((p.recognise(lines), p.name, p) for p in parsers()), key=lambda t: (-t[0], t[1]))
