@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
+import os
 import re
+import signal
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -212,6 +215,42 @@ def test_a_runaway_query_is_stopped_and_others_are_served_meanwhile(guarded, que
     else:
         assert after["deadlines"] + after["deaths"] == before["deadlines"] + before["deaths"] + 1
     wait_until_idle(guarded)  # and the killed worker has been replaced
+
+
+def children(pid: int) -> list[int]:
+    return [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
+
+
+def zygote_and_workers(server) -> tuple[int, list[int]]:
+    """The server's one worker-module child (the zygote, which loaded the dataset) and its children."""
+    (zygote,) = [c for c in children(server.proc.pid) if "probkg.worker" in Path(f"/proc/{c}/cmdline").read_text()]
+    return zygote, children(zygote)
+
+
+def test_workers_are_forks_of_one_loaded_process(guarded) -> None:
+    wait_until_idle(guarded)
+    _, workers = zygote_and_workers(guarded)
+    assert len(workers) == 2
+
+
+def test_the_pool_recovers_when_the_process_holding_the_dataset_dies(guarded) -> None:
+    """Killing the zygote takes its workers with it; the pool starts (and loads) a new one."""
+    wait_until_idle(guarded)
+    zygote, _ = zygote_and_workers(guarded)
+    os.kill(zygote, signal.SIGKILL)
+    statuses = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        r = sparql(guarded, QUICK, format="csv")
+        statuses.append(r.status_code)
+        if r.status_code == 200:
+            break
+        time.sleep(0.2)
+    assert statuses[-1] == 200 and set(statuses[:-1]) <= {503}, statuses
+    wait_until_idle(guarded)
+    new, workers = zygote_and_workers(guarded)
+    assert new != zygote and len(workers) == 2
+    quick_ok(guarded)
 
 
 def test_a_query_that_needs_too_much_memory_ends_its_worker_not_the_server(guarded) -> None:

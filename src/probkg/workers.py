@@ -1,11 +1,15 @@
 """The pool of query worker processes behind `probkg serve`, with deadlines and bounded queueing.
 
+The pool starts one zygote (`worker.py`), which loads the dataset, and asks it
+to fork each worker; a worker talks to the pool over its own socket pair.
+
 A request takes an idle worker (waiting in a bounded FIFO queue if all are
 busy; beyond the queue it is refused with `Overloaded`, which the server
 answers 429), sends it the job and waits for the reply until the deadline. At
 the deadline the worker is killed (SIGKILL: pyoxigraph ignores gentler signals)
-and a fresh one is started in the background; the other workers go on serving.
+and a fresh one is forked in the background; the other workers go on serving.
 A worker that dies mid-request (say, at its memory cap) is replaced the same way.
+If the zygote itself has gone, the next replacement starts (and loads) a new one.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import contextlib
 import logging
 import os
 import pickle
+import signal
+import socket
 import sys
 from dataclasses import dataclass, field
 
@@ -47,26 +53,32 @@ class PoolConfig:
     start_timeout: float = 120.0
 
 
+async def read_message(reader: asyncio.StreamReader) -> dict:
+    """One framed message (see `worker.py`)."""
+    (size,) = HEADER.unpack(await reader.readexactly(HEADER.size))
+    return pickle.loads(await reader.readexactly(size))
+
+
 @dataclass(eq=False)
 class Worker:
-    proc: asyncio.subprocess.Process
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
     info: dict = field(default_factory=dict)
 
     async def send(self, message: dict) -> None:
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(HEADER.pack(len(data)) + data)
-        await self.proc.stdin.drain()
+        self.writer.write(HEADER.pack(len(data)) + data)
+        await self.writer.drain()
 
     async def receive(self) -> dict:
-        assert self.proc.stdout is not None
-        header = await self.proc.stdout.readexactly(HEADER.size)
-        (size,) = HEADER.unpack(header)
-        return pickle.loads(await self.proc.stdout.readexactly(size))
+        return await read_message(self.reader)
 
     def kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            self.proc.kill()
+        """SIGKILL the worker (its parent, the zygote, reaps it) and drop our end of its socket."""
+        if "pid" in self.info:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.info["pid"], signal.SIGKILL)
+        self.writer.close()
 
 
 class WorkerPool:
@@ -79,44 +91,81 @@ class WorkerPool:
         self.stats = {"served": 0, "deadlines": 0, "deaths": 0, "refused_busy": 0, "restarts": 0}
         self._tasks: set[asyncio.Task] = set()
         self._closing = False
+        self.zygote: asyncio.subprocess.Process | None = None
+        self.control: socket.socket | None = None
+        self._forking = asyncio.Lock()  # one fork request (or zygote start) at a time
 
     async def start(self) -> None:
-        """Start every worker and wait until all have loaded the dataset."""
-        workers = await asyncio.gather(*(self._spawn() for _ in range(self.config.size)))
-        self.info = workers[0].info
-        for worker in workers:
+        """Start the zygote (it loads the dataset) and fork every worker from it."""
+        async with self._forking:
+            await self._start_zygote()
+        for worker in await asyncio.gather(*(self._spawn() for _ in range(self.config.size))):
             self.idle.put_nowait(worker)
 
-    async def _spawn(self) -> Worker:
+    async def _start_zygote(self) -> None:
         c = self.config
-        args = [sys.executable, "-m", "probkg.worker", "--trig", c.trig, "--max-rows", str(c.max_rows),
-                "--max-bytes", str(c.max_bytes), "--memory-mb", str(c.memory_mb)]
+        ours, theirs = socket.socketpair()
+        args = [sys.executable, "-m", "probkg.worker", "--trig", c.trig, "--control-fd", str(theirs.fileno()),
+                "--max-rows", str(c.max_rows), "--max-bytes", str(c.max_bytes), "--memory-mb", str(c.memory_mb)]
         if not c.isolate:
             args.append("--no-isolation")
-        proc = await asyncio.create_subprocess_exec(
-            *args, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=2**20,
-            env={**os.environ, "RUST_BACKTRACE": "0"})
-        worker = Worker(proc)
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                *args, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, pass_fds=(theirs.fileno(),),
+                limit=2**20, env={**os.environ, "RUST_BACKTRACE": "0"})
+        finally:
+            theirs.close()
+        try:
+            assert proc.stdout is not None
+            info = await asyncio.wait_for(read_message(proc.stdout), c.start_timeout)
+        except BaseException:
+            ours.close()
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
+            raise
+        if not info.get("isolation", "").startswith(("netns", "userns", "off")):
+            log.warning("workers have network access: %s", info.get("isolation"))
+        self._stop_zygote()
+        self.zygote, self.control, self.info = proc, ours, info
+
+    def _stop_zygote(self) -> None:
+        if self.zygote is not None:
+            with contextlib.suppress(ProcessLookupError):
+                self.zygote.kill()
+            self.control.close()
+            self.zygote = None
+
+    async def _spawn(self) -> Worker:
+        ours, theirs = socket.socketpair()
+        async with self._forking:
+            try:
+                if self.zygote is None or self.zygote.returncode is not None:
+                    await self._start_zygote()
+                socket.send_fds(self.control, [b"f"], [theirs.fileno()])
+            except OSError:
+                ours.close()
+                self._stop_zygote()  # the next attempt starts a new one
+                raise
+            finally:
+                theirs.close()
+        reader, writer = await asyncio.open_unix_connection(sock=ours, limit=2**20)
+        worker = Worker(reader, writer)
         self.workers.add(worker)
         try:
-            worker.info = await asyncio.wait_for(worker.receive(), c.start_timeout)
+            worker.info = await asyncio.wait_for(worker.receive(), self.config.start_timeout)
         except BaseException:
             worker.kill()
             self.workers.discard(worker)
             raise
-        if not worker.info.get("isolation", "").startswith(("netns", "userns", "off")):
-            log.warning("worker %s has network access: %s", worker.info.get("pid"), worker.info.get("isolation"))
         return worker
 
     def _replace(self, worker: Worker) -> None:
         worker.kill()
         self.workers.discard(worker)
-        self._tasks.add(task := asyncio.ensure_future(self._respawn(worker)))
+        self._tasks.add(task := asyncio.ensure_future(self._respawn()))
         task.add_done_callback(self._tasks.discard)
 
-    async def _respawn(self, old: Worker) -> None:
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(old.proc.wait(), 10)
+    async def _respawn(self) -> None:
         delay = 0.5
         while not self._closing:
             try:
@@ -186,7 +235,9 @@ class WorkerPool:
             task.cancel()
         for worker in list(self.workers):
             worker.kill()
-        for worker in list(self.workers):
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(worker.proc.wait(), 5)
         self.workers.clear()
+        if self.zygote is not None:
+            zygote = self.zygote
+            self._stop_zygote()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(zygote.wait(), 5)
