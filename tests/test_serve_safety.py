@@ -18,10 +18,12 @@ Time bounds below are generous upper bounds on the deadline mechanism only.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import hashlib
 import os
 import re
 import signal
+import socket
 import time
 from pathlib import Path
 
@@ -331,3 +333,25 @@ def test_large_bodies_and_long_urls_are_refused_before_parsing(small) -> None:
     assert httpx.get(small.url + "/sparql", params={"query": short}, timeout=30).status_code == 200
     assert httpx.post(small.url + "/sparql", content=short, timeout=30,
                       headers={"Content-Type": "application/sparql-query"}).status_code == 200
+
+
+def raw_request(server, head: bytes) -> bytes:
+    """Send bytes on a fresh connection and read until the server closes it (or 30 s pass)."""
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        with contextlib.suppress(ConnectionResetError, BrokenPipeError):
+            sock.sendall(head)
+        received = b""
+        with contextlib.suppress(ConnectionResetError):
+            while chunk := sock.recv(65536):
+                received += chunk
+    return received
+
+
+def test_an_endless_request_head_is_cut_off_with_431(small) -> None:
+    """The head (request line and headers) is capped at --max-url plus 64 KiB, here 2,048 + 65,536 bytes."""
+    start = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Filler: "
+    endless = raw_request(small, start + b"a" * 100_000)  # the header never ends
+    assert endless.startswith(b"HTTP/1.1 431 "), endless[:200]
+    under = raw_request(small, start + b"a" * 60_000 + b"\r\n\r\n")
+    assert under.startswith(b"HTTP/1.1 200 "), under[:200]

@@ -20,6 +20,7 @@ Routes:
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import sys
@@ -39,6 +40,7 @@ from starlette.staticfiles import StaticFiles
 from . import sparql_formats as fmt
 from .engines import inline_values, with_prologue
 from .errors import InputError
+from .http_head import CappedHead
 from .queries import SavedQuery, catalogue, compact_datatype
 from .store import ID_BASE, PREFIXES, sparql_prologue
 from .workers import Deadline, Overloaded, PoolConfig, WorkerDied, WorkerPool
@@ -530,9 +532,9 @@ def run(config: ServeConfig) -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = App(config)
     server = uvicorn.Server(uvicorn.Config(
-        app.asgi(), host=config.host, port=config.port, http="h11", lifespan="on",
-        access_log=config.access_log, log_level="info" if config.access_log else "warning",
-        h11_max_incomplete_event_size=config.max_url + 64 * 1024, timeout_keep_alive=5,
+        app.asgi(), host=config.host, port=config.port, lifespan="on", loop="uvloop",
+        http=functools.partial(CappedHead, max_head=config.max_url + 64 * 1024),
+        access_log=config.access_log, log_level="info" if config.access_log else "warning", timeout_keep_alive=5,
         limit_concurrency=max(256, 8 * (config.workers + config.queue)), server_header=False))
     server.run()
     if not server.started:
