@@ -117,10 +117,19 @@ def write_markdown(data: dict, out: Path) -> None:
             def srow(label, m):
                 if not m or "skipped" in m:
                     return f"| {label} | {(m or {}).get('skipped', 'not run')} | | | | |"
+                pss = f"{m['pss_mb']:.0f} MiB" if "pss_mb" in m else "-"
                 return (f"| {label} | {m['rps']:.0f} req/s | {_s(m['p50'])} | {_s(m['p99'])} | {m['errors']} | "
-                        f"{m['rss_mb']:.0f} MiB |")
+                        f"{pss} | {m['rss_mb']:.0f} MiB |")
+            after = sp.get("pss_after_queries_mb")
             lines += ["### Serving: a lookup query from 16 concurrent clients", "",
-                      "| server | throughput | p50 | p99 | errors | server peak RSS |", "|---|---|---|---|---|---|",
+                      "| server | throughput | p50 | p99 | errors | peak memory while serving (Pss) | "
+                      "sum of peak RSS |", "|---|---|---|---|---|---|---|",
                       srow("`probkg serve` (2 workers)", sp), srow("rdflib-endpoint", sr), "",
-                      f"Throughput ratio: {_ratio(sp.get('rps'), (sr or {}).get('rps'), higher_is_better=True)}.", ""]
+                      f"Throughput ratio: {_ratio(sp.get('rps'), (sr or {}).get('rps'), higher_is_better=True)}.",
+                      "Memory is of the server and all its processes. Pss (sampled twice a second while serving)"
+                      " counts a page that forked workers share once; the sum of each process's peak RSS counts"
+                      " it once per process and includes the peak of loading.",
+                      *([f"After every saved query had also run once through `/api/queries/`, the Pss of "
+                         f"`probkg serve` was {after:.0f} MiB (pages a query touches stop being shared)."]
+                        if after else []), ""]
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")

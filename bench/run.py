@@ -42,6 +42,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -88,28 +89,51 @@ def task_build(root: Path, how: str) -> dict:
     return {"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0, "triples": n}
 
 
-def task_queries(root: Path, engine: str, repeats: int, skip: list[str], log: Path) -> dict:
+def task_queries(root: Path, engine: str, repeats: int, per_query: float) -> dict:
+    """Load once, then run each saved query in a forked child that is killed at `per_query` seconds.
+
+    pyoxigraph ignores signals, so only ending a process stops a query; forking
+    after the load means a killed query costs no reload (rdflib takes minutes to
+    load N = 5,000), and every query still sees the same loaded data.
+    """
     from probkg.engines import OxigraphEngine, RdflibEngine
     from probkg.paths import Layout
     from probkg.queries import catalogue
     from probkg.store import load
     lay = Layout(root)
     runner = OxigraphEngine(load(lay=lay)) if engine == "oxigraph" else RdflibEngine(lay)
-    with log.open("a", encoding="utf-8") as out:
-        for name, q in catalogue(lay.queries).items():
-            if name in skip:
-                continue
-            out.write(json.dumps({"start": name, "at": time.time()}) + "\n")
-            out.flush()
+    out: dict = {}
+    for name, q in catalogue(lay.queries).items():
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_end)
             bindings = q.bind({})
             times, rows = [], 0
             for _ in range(repeats):
                 t0 = time.perf_counter()
                 rows = len(runner.run(q.text, bindings).rows)
                 times.append(time.perf_counter() - t0)
-            out.write(json.dumps({"done": name, "times": times, "rows": rows}) + "\n")
-            out.flush()
-    return {}
+            os.write(write_end, json.dumps({"times": times, "rows": rows}).encode())
+            os._exit(0)
+        os.close(write_end)
+        deadline = time.monotonic() + per_query
+        while not os.waitpid(pid, os.WNOHANG)[0]:
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                break
+            time.sleep(0.02)
+        with os.fdopen(read_end, "rb") as reply:
+            data = reply.read()
+        if not data:
+            out[name] = {"timeout": per_query}
+            continue
+        e = json.loads(data)
+        ts = sorted(e["times"])
+        out[name] = {"p50": statistics.median(ts), "p99": ts[min(len(ts) - 1, int(round(0.99 * (len(ts) - 1))))],
+                     "rows": e["rows"]}
+    return out
 
 
 def task_pyshacl(root: Path) -> dict:
@@ -182,54 +206,11 @@ def child(task: str, *args: str) -> list[str]:
     return [PY, str(Path(__file__).resolve()), "--task", task, *args]
 
 
-def run_queries(root: Path, engine: str, repeats: int, per_query: float, work: Path) -> dict:
-    """Every saved query; a query over `per_query` seconds has its process killed and is marked."""
-    log = work / f"queries-{engine}.jsonl"
-    log.unlink(missing_ok=True)
-    skip: list[str] = []
-    timed_out: list[str] = []
-    usage = {"cpu": 0.0, "rss_mb": 0.0, "wall": 0.0}
-    for _ in range(40):
-        argv = child("queries", str(root), engine, str(repeats), ",".join(skip), str(log))
-        t0 = time.perf_counter()
-        proc = _spawn(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        killed = None
-        ru = None
-        while True:
-            pid, _, ru = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            time.sleep(0.2)
-            events = [json.loads(x) for x in log.read_text().splitlines()] if log.exists() else []
-            open_ = {e["start"]: e["at"] for e in events if "start" in e}
-            for name in [e.get("done") for e in events] + timed_out:
-                open_.pop(name, None)
-            late = [n for n, at in open_.items() if time.time() - at > per_query]
-            if late:
-                killed = late[0]
-                os.killpg(proc.pid, signal.SIGKILL)
-                _, _, ru = os.wait4(proc.pid, 0)
-                break
-        _CHILDREN.discard(proc.pid)
-        usage["cpu"] += ru.ru_utime + ru.ru_stime
-        usage["rss_mb"] = max(usage["rss_mb"], ru.ru_maxrss / 1024)
-        usage["wall"] += time.perf_counter() - t0
-        events = [json.loads(x) for x in log.read_text().splitlines()] if log.exists() else []
-        skip = sorted({e["done"] for e in events if "done" in e} | set(timed_out))
-        if killed is None:
-            break
-        if killed not in timed_out:
-            timed_out.append(killed)
-        skip = sorted(set(skip) | {killed})
-    done = {e["done"]: e for e in (json.loads(x) for x in log.read_text().splitlines()) if "done" in e}
-    out = {}
-    for name, e in done.items():
-        ts = sorted(e["times"])
-        out[name] = {"p50": statistics.median(ts), "p99": ts[min(len(ts) - 1, int(round(0.99 * (len(ts) - 1))))],
-                     "rows": e["rows"]}
-    for name in timed_out:
-        out[name] = {"timeout": per_query}
-    return {"queries": out, **usage}
+def run_queries(root: Path, engine: str, repeats: int, per_query: float, timeout: float) -> dict:
+    """Every saved query, p50 and p99 over `repeats`; one over `per_query` seconds is marked as timed out."""
+    m = measure(child("queries", str(root), engine, str(repeats), str(per_query)), timeout)
+    return {"queries": m.get("data") or {}, "cpu": m["cpu"], "rss_mb": m["rss_mb"], "wall": m["wall"],
+            **({"error": m.get("stderr") or "no result"} if "data" not in m else {})}
 
 
 def free_port() -> int:
@@ -262,22 +243,49 @@ def load_test(url: str, clients: int, seconds: float) -> dict:
             "p99": r["p99"] / 1000, "capped": r["capped"], "client": f"wrk, 1 thread, {clients} connections"}
 
 
-def _server_rss(pid: int) -> float:
-    """Peak RSS (VmHWM) of a process and its children, MiB."""
-    total = 0.0
-    pids = [pid]
-    try:
-        pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        pass
-    for p in pids:
+def _tree(pid: int) -> list[int]:
+    """The process and all its descendants (`probkg serve`'s workers are its grandchildren)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    total += int(line.split()[1]) / 1024
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
         except OSError:
             pass
-    return total
+    return out
+
+
+def _proc_kib(pid: int, name: str, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_memory(pid: int) -> dict:
+    """MiB of a process tree: the sum of each process's peak RSS (VmHWM), which counts a page
+    shared by forked processes once per process, and the sum of their proportional set size
+    (Pss) now, which counts it once in all."""
+    pids = _tree(pid)
+    return {"hwm_mb": sum(_proc_kib(p, "status", "VmHWM") for p in pids) / 1024,
+            "pss_mb": sum(_proc_kib(p, "smaps_rollup", "Pss") for p in pids) / 1024}
+
+
+class PeakPss(threading.Thread):
+    """Samples a process tree's Pss twice a second; the kernel keeps no peak of it."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.stop = pid, 0.0, threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(0.5):
+            self.peak = max(self.peak, tree_memory(self.pid)["pss_mb"])
 
 
 def serve_bench(root: Path, which: str, clients: int, seconds: float, work: Path) -> dict:
@@ -308,10 +316,23 @@ def serve_bench(root: Path, which: str, clients: int, seconds: float, work: Path
         if not _wait_http(probe, time.monotonic() + 600, proc):
             return {"skipped": f"{which} did not come up; see {log.name}"}
         started = time.monotonic() - t0
+        sampler = PeakPss(proc.pid)
+        sampler.start()
         load_test(url, 2, 2.0)  # warm-up
         result = load_test(url, clients, seconds)
-        result["startup"] = started
-        result["rss_mb"] = _server_rss(proc.pid)
+        sampler.stop.set()
+        sampler.join()
+        memory = tree_memory(proc.pid)
+        result.update(startup=started, rss_mb=memory["hwm_mb"], pss_mb=max(sampler.peak, memory["pss_mb"]))
+        if which == "probkg":  # then every saved query once: the workers' pages that a full scan touches
+            from probkg.queries import catalogue
+            for name in catalogue(root / "queries"):
+                try:
+                    with urllib.request.urlopen(url.removesuffix("/sparql") + f"/api/queries/{name}", timeout=120) as r:
+                        r.read()
+                except urllib.error.HTTPError as exc:  # 422 past --max-rows: the query still ran
+                    exc.read()
+            result["pss_after_queries_mb"] = tree_memory(proc.pid)["pss_mb"]
         return result
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -395,10 +416,10 @@ def bench_size(n: int, args) -> dict:
 
     if "queries" in steps:
         say("queries oxigraph")
-        res["queries_oxigraph"] = run_queries(root, "oxigraph", args.repeats, args.query_timeout, work)
+        res["queries_oxigraph"] = run_queries(root, "oxigraph", args.repeats, args.query_timeout, args.timeout)
     if "queries" in steps and (not big or not args.skip_rdflib_at_5000):
         say("queries rdflib")
-        res["queries_rdflib"] = run_queries(root, "rdflib", max(3, args.repeats // 5), args.query_timeout, work)
+        res["queries_rdflib"] = run_queries(root, "rdflib", max(3, args.repeats // 5), args.query_timeout, args.timeout)
 
     if "validate" in steps and not args.skip_validation and (not big or args.validate_at_5000):
         for key, extra in (("validate_probkg", []), ("validate_reference", ["--engine", "pyshacl"]),
@@ -448,7 +469,7 @@ def main() -> None:
         if args.task == "build":
             print(json.dumps(task_build(Path(r[0]), r[1])))
         elif args.task == "queries":
-            task_queries(Path(r[0]), r[1], int(r[2]), [x for x in r[3].split(",") if x], Path(r[4]))
+            print(json.dumps(task_queries(Path(r[0]), r[1], int(r[2]), float(r[3]))))
         elif args.task == "pyshacl":
             print(json.dumps(task_pyshacl(Path(r[0]))))
         return
