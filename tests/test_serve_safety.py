@@ -235,6 +235,25 @@ def test_workers_are_forks_of_one_loaded_process(guarded) -> None:
     assert len(workers) == 2
 
 
+@pytest.fixture(scope="module")
+def recycling(tmp_path_factory):
+    """Every request counts as long (--recycle-after 0), so every worker is replaced after answering."""
+    srv = start_server(tmp_path_factory, "recycling", "--recycle-after", "0")
+    yield srv
+    srv.stop()
+
+
+def test_a_worker_is_replaced_by_a_fresh_fork_after_a_long_request(recycling) -> None:
+    wait_until_idle(recycling)
+    _, before = zygote_and_workers(recycling)
+    recycled = recycling.health()["recycled"]
+    quick_ok(recycling)
+    wait_until_idle(recycling)
+    _, after = zygote_and_workers(recycling)
+    assert recycling.health()["recycled"] == recycled + 1
+    assert len(after) == 2 and len(set(after) - set(before)) == 1
+
+
 def test_the_pool_recovers_when_the_process_holding_the_dataset_dies(guarded) -> None:
     """Killing the zygote takes its workers with it; the pool starts (and loads) a new one."""
     wait_until_idle(guarded)

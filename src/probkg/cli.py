@@ -167,7 +167,7 @@ def load_remote(lay: Layout, endpoint: str, graph_store: str | None, user: str |
 @click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1),
               help="Results with more rows (or triples) are refused with 422, never cut short.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="Query worker processes, each holding the dataset.")
+              help="Query worker processes, forked from one process that holds the dataset.")
 @click.option("--queue", default=16, show_default=True, type=click.IntRange(0),
               help="Requests that may wait for a worker; beyond them the answer is 429.")
 @click.option("--max-body", default=256 * 1024, show_default=True, type=click.IntRange(1),
@@ -176,6 +176,9 @@ def load_remote(lay: Layout, endpoint: str, graph_store: str | None, user: str |
               help="Longest request target (path and query string) in bytes (414 beyond).")
 @click.option("--worker-memory", default=2048, show_default=True, type=click.IntRange(0),
               help="Address-space cap of each worker in MiB (0: none).")
+@click.option("--recycle-after", default=0.1, show_default=True, type=click.FloatRange(0),
+              help="A worker whose request took longer than this many seconds is replaced by a fresh fork, "
+                   "giving back the memory a long query stopped sharing.")
 @click.option("--trig", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Serve this TriG file. Default: build/probation.trig, rebuilt first if missing or "
                    "older than the ontology or graph files.")
@@ -184,8 +187,8 @@ def load_remote(lay: Layout, endpoint: str, graph_store: str | None, user: str |
 @click.option("--access-log", is_flag=True, help="Log every request.")
 @click.pass_obj
 def serve(lay: Layout, host: str, port: int, timeout: float, max_rows: int, workers: int, queue: int,
-          max_body: int, max_url: int, worker_memory: int, trig: Path | None, network_isolation: bool,
-          access_log: bool) -> None:
+          max_body: int, max_url: int, worker_memory: int, recycle_after: float, trig: Path | None,
+          network_isolation: bool, access_log: bool) -> None:
     """Serve the graph: SPARQL endpoint at /sparql, saved-query API, entity pages and a web page at /."""
     from . import serve as serve_mod
 
@@ -197,7 +200,7 @@ def serve(lay: Layout, host: str, port: int, timeout: float, max_rows: int, work
     serve_mod.run(serve_mod.ServeConfig(
         trig=trig.resolve(), queries=lay.queries, host=host, port=port, timeout=timeout, max_rows=max_rows,
         workers=workers, queue=queue, max_body=max_body, max_url=max_url, memory_mb=worker_memory,
-        isolate=network_isolation, access_log=access_log))
+        recycle_after=recycle_after, isolate=network_isolation, access_log=access_log))
 
 
 _REPORT_FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",

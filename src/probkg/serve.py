@@ -67,6 +67,7 @@ class ServeConfig:
     max_body: int = 256 * 1024
     max_url: int = 16 * 1024
     memory_mb: int = 2048
+    recycle_after: float = 0.1
     isolate: bool = True
     access_log: bool = False
 
@@ -144,7 +145,7 @@ class App:
         self.config = config
         self.pool = WorkerPool(PoolConfig(
             trig=str(config.trig), size=config.workers, queue=config.queue, max_rows=config.max_rows,
-            memory_mb=config.memory_mb, isolate=config.isolate))
+            memory_mb=config.memory_mb, recycle_after=config.recycle_after, isolate=config.isolate))
         self.saved = catalogue(config.queries)
         self.templates = Environment(loader=PackageLoader("probkg", "web/templates"),
                                      autoescape=select_autoescape(["html"]))

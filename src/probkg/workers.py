@@ -49,6 +49,9 @@ class PoolConfig:
     max_rows: int = 10_000
     max_bytes: int = 64 * 1024 * 1024
     memory_mb: int = 2048
+    recycle_after: float = 0.1
+    """A worker whose request took longer is replaced by a fresh fork: a long query walks much of
+    the store, and Oxigraph's reads write to (so unshare) the pages they walk."""
     isolate: bool = True
     start_timeout: float = 120.0
 
@@ -88,7 +91,8 @@ class WorkerPool:
         self.workers: set[Worker] = set()
         self.waiting = 0
         self.info: dict = {}
-        self.stats = {"served": 0, "deadlines": 0, "deaths": 0, "refused_busy": 0, "restarts": 0}
+        self.stats = {"served": 0, "deadlines": 0, "deaths": 0, "refused_busy": 0, "restarts": 0,
+                      "recycled": 0}
         self._tasks: set[asyncio.Task] = set()
         self._closing = False
         self.zygote: asyncio.subprocess.Process | None = None
@@ -206,6 +210,7 @@ class WorkerPool:
                 self.waiting -= 1
         else:
             worker = self.idle.get_nowait()
+        started = asyncio.get_running_loop().time()
         try:
             async with asyncio.timeout_at(deadline):
                 await worker.send(job)
@@ -222,7 +227,11 @@ class WorkerPool:
             self._replace(worker)
             raise
         self.stats["served"] += 1
-        self.idle.put_nowait(worker)
+        if asyncio.get_running_loop().time() - started > self.config.recycle_after:
+            self.stats["recycled"] += 1
+            self._replace(worker)
+        else:
+            self.idle.put_nowait(worker)
         return reply
 
     def status(self) -> dict:
