@@ -130,6 +130,7 @@ def write_markdown(data: dict, out: Path) -> None:
                       " counts a page that forked workers share once; the sum of each process's peak RSS counts"
                       " it once per process and includes the peak of loading.",
                       *([f"After every saved query had also run once through `/api/queries/`, the Pss of "
-                         f"`probkg serve` was {after:.0f} MiB (pages a query touches stop being shared)."]
+                         f"`probkg serve` was {after:.0f} MiB (a worker that ran a long query is replaced by "
+                         f"a fresh fork; see docs/serving.md)."]
                         if after else []), ""]
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
