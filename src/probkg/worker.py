@@ -56,9 +56,14 @@ def read_message(stream) -> dict | None:
     return pickle.loads(data)
 
 
-def write_message(stream, message: dict) -> None:
+def frame(message: dict) -> bytes:
+    """A message as it goes on the wire: its pickle, after the pickle's length."""
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(HEADER.pack(len(data)) + data)
+    return HEADER.pack(len(data)) + data
+
+
+def write_message(stream, message: dict) -> None:
+    stream.write(frame(message))
     stream.flush()
 
 

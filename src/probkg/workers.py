@@ -24,7 +24,7 @@ import socket
 import sys
 from dataclasses import dataclass, field
 
-from .worker import HEADER
+from .worker import HEADER, frame
 
 log = logging.getLogger("probkg.serve")
 
@@ -69,8 +69,7 @@ class Worker:
     info: dict = field(default_factory=dict)
 
     async def send(self, message: dict) -> None:
-        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        self.writer.write(HEADER.pack(len(data)) + data)
+        self.writer.write(frame(message))
         await self.writer.drain()
 
     async def receive(self) -> dict:
@@ -194,7 +193,8 @@ class WorkerPool:
         (and nobody waiting ahead) the worker is taken at once. Together that took this
         process's CPU time on a benchmark lookup from 0.37 to 0.33 ms.
         """
-        deadline = asyncio.get_running_loop().time() + timeout
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
         if self.idle.empty() and self.waiting >= self.config.queue:
             self.stats["refused_busy"] += 1
             raise Overloaded
@@ -210,7 +210,7 @@ class WorkerPool:
                 self.waiting -= 1
         else:
             worker = self.idle.get_nowait()
-        started = asyncio.get_running_loop().time()
+        started = loop.time()
         try:
             async with asyncio.timeout_at(deadline):
                 await worker.send(job)
@@ -227,7 +227,7 @@ class WorkerPool:
             self._replace(worker)
             raise
         self.stats["served"] += 1
-        if asyncio.get_running_loop().time() - started > self.config.recycle_after:
+        if loop.time() - started > self.config.recycle_after:
             self.stats["recycled"] += 1
             self._replace(worker)
         else:

@@ -48,12 +48,12 @@ class Parser:
     name: str
     framework: str
     description: str
-    MARKERS: Sequence[re.Pattern[str]]
+    markers: Sequence[re.Pattern[str]]
     parse: Callable[[ReportText], ParsedReport]
 
     def recognise(self, lines: Sequence[str]) -> int:
         """How many of this layout's markers the (stripped) lines show."""
-        return count_markers(lines, self.MARKERS)
+        return count_markers(lines, self.markers)
 
 
 def parsers() -> list[Parser]:
@@ -69,7 +69,7 @@ def detect(report: ReportText) -> Parser:
     best, _, parser = scored[0]
     if best < MIN_MARKERS:
         known = "; ".join(f"{p.name} ({p.description})" for p in parsers())
-        hint = (f"; it shows {best} of the {len(parser.MARKERS)} marks of {parser.name}: cut short?"
+        hint = (f"; it shows {best} of the {len(parser.markers)} marks of {parser.name}: cut short?"
                 if best else "")
         raise LayoutError(str(report.path), f"not a report in a layout probkg ingest knows (known: {known}){hint}")
     if len(scored) > 1 and scored[1][0] == best:
