@@ -66,21 +66,27 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from probkg.paths import Layout  # noqa: E402
-from probkg.store import ID_BASE, PREFIXES, load  # noqa: E402
+from probkg.core.paths import Layout  # noqa: E402
+from probkg.rdf.store import load  # noqa: E402
+from probkg.rdf.vocab import ID_BASE, PREFIXES  # noqa: E402
 
 TRIPLES_PER_INSPECTION = 375
 DEFECTS_PER_KIND = 1  # per 100 inspections
 GROUP_SIZE = 3  # inspections per group of synthetic bodies, on average
 PKO = PREFIXES["pko"]
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-NAME_PREDICATES = frozenset(ox.NamedNode(iri) for iri in (
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    PREFIXES["skos"] + "prefLabel",
-    PREFIXES["skos"] + "altLabel",
-))
-BANDS = [ox.NamedNode(PREFIXES["vocab"] + b) for b in
-         ("band-outstanding", "band-good", "band-requires-improvement", "band-inadequate")]
+NAME_PREDICATES = frozenset(
+    ox.NamedNode(iri)
+    for iri in (
+        "http://www.w3.org/2000/01/rdf-schema#label",
+        PREFIXES["skos"] + "prefLabel",
+        PREFIXES["skos"] + "altLabel",
+    )
+)
+BANDS = [
+    ox.NamedNode(PREFIXES["vocab"] + b)
+    for b in ("band-outstanding", "band-good", "band-requires-improvement", "band-inadequate")
+]
 DEFECT_KINDS = ("missing-band", "missing-theme", "string-value", "missing-evidence")
 
 
@@ -95,21 +101,34 @@ class Template:
         self.iri = inspection
         self.slug = inspection.rsplit("/", 1)[1]
         node = ox.NamedNode(inspection)
-        reports = [q.subject for q in store.quads_for_pattern(None, _p("reportsOn"), node)
-                   if any(True for _ in store.quads_for_pattern(q.subject, _p("documentKind"),
-                                                                ox.NamedNode(PREFIXES["vocab"] + "inspection-report")))]
+        reports = [
+            q.subject
+            for q in store.quads_for_pattern(None, _p("reportsOn"), node)
+            if any(
+                True
+                for _ in store.quads_for_pattern(
+                    q.subject, _p("documentKind"), ox.NamedNode(PREFIXES["vocab"] + "inspection-report")
+                )
+            )
+        ]
         self.report = reports[0]
         self.core = _closure(store, [node, self.report])
-        facts = sorted({q.subject for q in store.quads_for_pattern(None, _p("inspection"), node)
-                        if not any(True for _ in store.quads_for_pattern(q.subject, RDF_TYPE, _p("Claim")))},
-                       key=lambda t: t.value)
+        facts = sorted(
+            {
+                q.subject
+                for q in store.quads_for_pattern(None, _p("inspection"), node)
+                if not any(True for _ in store.quads_for_pattern(q.subject, RDF_TYPE, _p("Claim")))
+            },
+            key=lambda t: t.value,
+        )
         self.units = {f: _closure(store, [f]) for f in facts}
-        self.kind = {f: next(store.quads_for_pattern(f, RDF_TYPE, None)).object.value.rsplit("#", 1)[1]
-                     for f in facts}
-        bodies = sorted({q.object for q in store.quads_for_pattern(node, _p("inspectedBody"), None)},
-                        key=lambda b: b.value)
-        areas = sorted({q.object for b in bodies for q in store.quads_for_pattern(b, _p("area"), None)},
-                       key=lambda a: a.value)
+        self.kind = {f: next(store.quads_for_pattern(f, RDF_TYPE, None)).object.value.rsplit("#", 1)[1] for f in facts}
+        bodies = sorted(
+            {q.object for q in store.quads_for_pattern(node, _p("inspectedBody"), None)}, key=lambda b: b.value
+        )
+        areas = sorted(
+            {q.object for b in bodies for q in store.quads_for_pattern(b, _p("area"), None)}, key=lambda a: a.value
+        )
         # what a group copies for this template: each inspected body and each of their areas
         self.bodies_described = [tr for root in bodies + areas for tr in _closure(store, [root])]
         self.inspected = {b.value for b in bodies}
@@ -185,8 +204,13 @@ def generate(n: int, seed: int, out: Path, real: Layout | None = None) -> dict:
     rng = random.Random(seed)
     kg = load(lay=real)
     store = kg.store
-    rated = sorted({q.object.value for q in store.quads_for_pattern(None, _p("inspection"), None)
-                    if any(True for _ in store.quads_for_pattern(q.subject, RDF_TYPE, _p("Rating")))})
+    rated = sorted(
+        {
+            q.object.value
+            for q in store.quads_for_pattern(None, _p("inspection"), None)
+            if any(True for _ in store.quads_for_pattern(q.subject, RDF_TYPE, _p("Rating")))
+        }
+    )
     templates = [Template(store, i) for i in rated]
 
     if out.exists():
@@ -198,8 +222,15 @@ def generate(n: int, seed: int, out: Path, real: Layout | None = None) -> dict:
     defects_per_kind = max(1, n * DEFECTS_PER_KIND // 100)
     defect_slots = {kind: set(rng.sample(range(n), defects_per_kind)) for kind in DEFECT_KINDS}
     groups = max(1, n // GROUP_SIZE)
-    manifest = {"inspections": n, "seed": seed, "triples_per_inspection_target": TRIPLES_PER_INSPECTION,
-                "groups": groups, "defects": {kind: [] for kind in DEFECT_KINDS}, "files": 0, "triples": 0}
+    manifest = {
+        "inspections": n,
+        "seed": seed,
+        "triples_per_inspection_target": TRIPLES_PER_INSPECTION,
+        "groups": groups,
+        "defects": {kind: [] for kind in DEFECT_KINDS},
+        "files": 0,
+        "triples": 0,
+    }
     # each inspection's template and group are drawn up front: a group's copies must know every body
     # the group copies, so that a link between two of them points to the copy
     plan = [(rng.choice(templates), rng.randrange(groups)) for _ in range(n)]
@@ -226,6 +257,7 @@ def generate(n: int, seed: int, out: Path, real: Layout | None = None) -> dict:
             picked.append(f)
             budget -= len(t.units[f])
         band = {f: rng.choice(BANDS) for f in picked if t.kind[f] == "Rating"}
+
         # every link to a body the inspection inspected (pko:inspectedBody, a rating's pko:ratedBody, ...)
         # goes to the group's copy, so a question about one body stays about one group
         def link(o):
@@ -258,8 +290,12 @@ def _seed_defects(triples, k, new, slots, manifest, t, picked, ren):
         elif kind == "missing-theme" and (f := first("Finding")):
             triples = [x for x in triples if not (x.subject == f and x.predicate == _p("theme"))]
         elif kind == "string-value" and (f := first("KeyQuestionResult") or first("Statistic")):
-            triples = [ox.Triple(x.subject, x.predicate, ox.Literal("85")) if (x.subject == f and x.predicate == _p("value"))
-                       else x for x in triples]
+            triples = [
+                ox.Triple(x.subject, x.predicate, ox.Literal("85"))
+                if (x.subject == f and x.predicate == _p("value"))
+                else x
+                for x in triples
+            ]
         elif kind == "missing-evidence" and (f := first("Finding") or first("Rating")):
             triples = [x for x in triples if not (x.subject == f and x.predicate == _p("hasEvidence"))]
         else:
@@ -275,8 +311,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     m = generate(args.inspections, args.seed, args.out)
-    print(f"{m['files']} inspection files, {m['triples']} triples, defects: "
-          + ", ".join(f"{k} {len(v)}" for k, v in m["defects"].items()))
+    print(
+        f"{m['files']} inspection files, {m['triples']} triples, defects: "
+        + ", ".join(f"{k} {len(v)}" for k, v in m["defects"].items())
+    )
 
 
 if __name__ == "__main__":

@@ -53,36 +53,44 @@ ROOT = HERE.parent
 PY = sys.executable
 sys.path.insert(0, str(ROOT / "src"))
 
-LOOKUP = ("SELECT ?label ?band WHERE { <https://w3id.org/probation-kg/id/rating/syn-00042-1-1> "
-          "<http://www.w3.org/2000/01/rdf-schema#label> ?label ; "
-          "<https://w3id.org/probation-kg/ontology#band>/<http://www.w3.org/2004/02/skos/core#prefLabel> ?band }")
+LOOKUP = (
+    "SELECT ?label ?band WHERE { <https://w3id.org/probation-kg/id/rating/syn-00042-1-1> "
+    "<http://www.w3.org/2000/01/rdf-schema#label> ?label ; "
+    "<https://w3id.org/probation-kg/ontology#band>/<http://www.w3.org/2004/02/skos/core#prefLabel> ?band }"
+)
 
 
 # ---------------------------------------------------------------- child tasks
 
+
 def _files(root: Path) -> list[Path]:
-    from probkg.paths import Layout
+    from probkg.core.paths import Layout
+
     return Layout(root).data_files()
 
 
 def task_build(root: Path, how: str) -> dict:
-    from probkg.paths import Layout
+    from probkg.core.paths import Layout
+
     lay = Layout(root)
     files = lay.data_files()
     for f in files:  # the same warm page cache for every contender, whichever runs first
         f.read_bytes()
     t0, c0 = time.perf_counter(), time.process_time()
     if how == "probkg":
-        from probkg.store import load
+        from probkg.rdf.store import load
+
         n = len(load(files, lay))
     elif how == "oxigraph":
         import pyoxigraph as ox
+
         store = ox.Store()
         for f in files:
             store.bulk_load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(lay.graph_name(f)))
         n = len(store)
     else:
         import rdflib
+
         ds = rdflib.Dataset(default_union=True)
         for f in files:
             ds.graph(rdflib.URIRef(lay.graph_name(f))).parse(str(f), format="turtle")
@@ -97,10 +105,11 @@ def task_queries(root: Path, engine: str, repeats: int, per_query: float) -> dic
     after the load means a killed query costs no reload (rdflib takes minutes to
     load N = 5,000), and every query still sees the same loaded data.
     """
-    from probkg.engines import OxigraphEngine, RdflibEngine
-    from probkg.paths import Layout
-    from probkg.queries import catalogue
-    from probkg.store import load
+    from probkg.core.paths import Layout
+    from probkg.rdf.store import load
+    from probkg.sparql.catalogue import catalogue
+    from probkg.sparql.engines import OxigraphEngine, RdflibEngine
+
     lay = Layout(root)
     runner = OxigraphEngine(load(lay=lay)) if engine == "oxigraph" else RdflibEngine(lay)
     # gc.freeze() keeps a forked child's collector off the loaded objects: a full collection
@@ -145,14 +154,18 @@ def task_queries(root: Path, engine: str, repeats: int, per_query: float) -> dic
             out[name] = e
             continue
         ts = sorted(e["times"])
-        out[name] = {"p50": statistics.median(ts), "p99": ts[min(len(ts) - 1, int(round(0.99 * (len(ts) - 1))))],
-                     "rows": e["rows"]}
+        out[name] = {
+            "p50": statistics.median(ts),
+            "p99": ts[min(len(ts) - 1, int(round(0.99 * (len(ts) - 1))))],
+            "rows": e["rows"],
+        }
     return out
 
 
 def task_pyshacl(root: Path) -> dict:
     import pyshacl
     import rdflib
+
     data = rdflib.Graph()
     for f in _files(root):
         data.parse(str(f), format="turtle")
@@ -162,11 +175,16 @@ def task_pyshacl(root: Path) -> dict:
     t0, c0 = time.perf_counter(), time.process_time()
     conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-    results = [(str(report.value(r, sh.focusNode)), str(report.value(r, sh.resultSeverity)).rsplit("#", 1)[1])
-               for r in report.subjects(rdflib.RDF.type, sh.ValidationResult)]
-    return {"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0,
-            "violations": sum(1 for _, s in results if s == "Violation"),
-            "focus": sorted({f for f, _ in results})}
+    results = [
+        (str(report.value(r, sh.focusNode)), str(report.value(r, sh.resultSeverity)).rsplit("#", 1)[1])
+        for r in report.subjects(rdflib.RDF.type, sh.ValidationResult)
+    ]
+    return {
+        "seconds": time.perf_counter() - t0,
+        "cpu": time.process_time() - c0,
+        "violations": sum(1 for _, s in results if s == "Violation"),
+        "focus": sorted({f for f, _ in results}),
+    }
 
 
 # --------------------------------------------------------------- measurement
@@ -190,6 +208,7 @@ def _spawn(argv: list[str], **kw) -> subprocess.Popen:
     _CHILDREN.add(proc.pid)
     return proc
 
+
 def measure(argv: list[str], timeout: float, env: dict | None = None, cwd: Path | None = None) -> dict:
     """Run a child; its wall time, CPU (user+sys) and peak RSS, plus the JSON it prints last (if any)."""
     t0 = time.perf_counter()
@@ -202,9 +221,13 @@ def measure(argv: list[str], timeout: float, env: dict | None = None, cwd: Path 
     timer.cancel()
     _CHILDREN.discard(proc.pid)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    result = {"wall": time.perf_counter() - t0, "cpu": usage.ru_utime + usage.ru_stime,
-              "rss_mb": usage.ru_maxrss / 1024, "exit": proc.returncode,
-              "timeout": proc.returncode == -signal.SIGKILL}
+    result = {
+        "wall": time.perf_counter() - t0,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "rss_mb": usage.ru_maxrss / 1024,
+        "exit": proc.returncode,
+        "timeout": proc.returncode == -signal.SIGKILL,
+    }
     lines = [line for line in out.decode("utf-8", "replace").splitlines() if line.startswith("{")]
     if lines:
         try:
@@ -223,8 +246,13 @@ def child(task: str, *args: str) -> list[str]:
 def run_queries(root: Path, engine: str, repeats: int, per_query: float, timeout: float) -> dict:
     """Every saved query, p50 and p99 over `repeats`; one over `per_query` seconds is marked as timed out."""
     m = measure(child("queries", str(root), engine, str(repeats), str(per_query)), timeout)
-    return {"queries": m.get("data") or {}, "cpu": m["cpu"], "rss_mb": m["rss_mb"], "wall": m["wall"],
-            **({"error": m.get("stderr") or "no result"} if "data" not in m else {})}
+    return {
+        "queries": m.get("data") or {},
+        "cpu": m["cpu"],
+        "rss_mb": m["rss_mb"],
+        "wall": m["wall"],
+        **({"error": m.get("stderr") or "no result"} if "data" not in m else {}),
+    }
 
 
 def free_port() -> int:
@@ -253,8 +281,15 @@ def load_test(url: str, clients: int, seconds: float) -> dict:
     from serve_load import wrk_load
 
     r = wrk_load(f"{url}?{urllib.parse.urlencode({'query': LOOKUP})}", clients, seconds, int(seconds) * 20_000)
-    return {"requests": r["ok"], "errors": r["errors"], "rps": r["throughput"], "p50": r["p50"] / 1000,
-            "p99": r["p99"] / 1000, "capped": r["capped"], "client": f"wrk, 1 thread, {clients} connections"}
+    return {
+        "requests": r["ok"],
+        "errors": r["errors"],
+        "rps": r["throughput"],
+        "p50": r["p50"] / 1000,
+        "p99": r["p99"] / 1000,
+        "capped": r["capped"],
+        "client": f"wrk, 1 thread, {clients} connections",
+    }
 
 
 def _tree(pid: int) -> list[int]:
@@ -286,8 +321,10 @@ def tree_memory(pid: int) -> dict:
     shared by forked processes once per process, and the sum of their proportional set size
     (Pss) now, which counts it once in all."""
     pids = _tree(pid)
-    return {"hwm_mb": sum(_proc_kib(p, "status", "VmHWM") for p in pids) / 1024,
-            "pss_mb": sum(_proc_kib(p, "smaps_rollup", "Pss") for p in pids) / 1024}
+    return {
+        "hwm_mb": sum(_proc_kib(p, "status", "VmHWM") for p in pids) / 1024,
+        "pss_mb": sum(_proc_kib(p, "smaps_rollup", "Pss") for p in pids) / 1024,
+    }
 
 
 class PeakPss(threading.Thread):
@@ -305,8 +342,18 @@ class PeakPss(threading.Thread):
 def serve_bench(root: Path, which: str, clients: int, seconds: float, work: Path) -> dict:
     port = free_port()
     if which == "probkg":
-        argv = [str(ROOT / ".venv" / "bin" / "probkg"), "--root", str(root), "serve", "--port", str(port),
-                "--workers", "2", "--queue", "64"]
+        argv = [
+            str(ROOT / ".venv" / "bin" / "probkg"),
+            "--root",
+            str(root),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--queue",
+            "64",
+        ]
         url = f"http://127.0.0.1:{port}/sparql"
     else:
         exe = Path(PY).parent / "rdflib-endpoint"
@@ -315,11 +362,16 @@ def serve_bench(root: Path, which: str, clients: int, seconds: float, work: Path
         data = work / "all.nt"
         if not data.exists():
             import pyoxigraph as ox
-            from probkg.paths import Layout
-            from probkg.store import load
+
+            from probkg.core.paths import Layout
+            from probkg.rdf.store import load
+
             store = load(lay=Layout(root)).store
-            data.write_bytes(ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in store],
-                                          format=ox.RdfFormat.N_TRIPLES))
+            data.write_bytes(
+                ox.serialize(
+                    [ox.Triple(q.subject, q.predicate, q.object) for q in store], format=ox.RdfFormat.N_TRIPLES
+                )
+            )
         argv = [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), str(data)]
         url = f"http://127.0.0.1:{port}/"  # rdflib-endpoint answers SPARQL at its root
     log = (work / f"serve-{which}.log").open("wb")
@@ -339,7 +391,8 @@ def serve_bench(root: Path, which: str, clients: int, seconds: float, work: Path
         memory = tree_memory(proc.pid)
         result.update(startup=started, rss_mb=memory["hwm_mb"], pss_mb=max(sampler.peak, memory["pss_mb"]))
         if which == "probkg":  # then every saved query once: the workers' pages that a full scan touches
-            from probkg.queries import catalogue
+            from probkg.sparql.catalogue import catalogue
+
             for name in catalogue(root / "queries"):
                 try:
                     with urllib.request.urlopen(url.removesuffix("/sparql") + f"/api/queries/{name}", timeout=120) as r:
@@ -364,25 +417,35 @@ def jena_validate(root: Path, work: Path, timeout: float) -> dict:
     if not cp_file.exists():
         return {"skipped": "Jena classpath missing (scripts/setup.d/jena.sh)"}
     import pyoxigraph as ox
-    from probkg.paths import Layout
-    from probkg.store import load
+
+    from probkg.core.paths import Layout
+    from probkg.rdf.store import load
+
     data = work / "jena-data.nt"
     shapes = work / "jena-shapes.nt"
     kg = load(lay=Layout(root))
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in kg.store]
     data.write_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
-    shape_triples = [t for f in sorted((root / "shapes").glob("*.ttl"))
-                     for t in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)]
+    shape_triples = [
+        t for f in sorted((root / "shapes").glob("*.ttl")) for t in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)
+    ]
     shapes.write_bytes(ox.serialize(shape_triples, format=ox.RdfFormat.N_TRIPLES))
     report = work / "jena-report.ttl"
-    argv = ["sh", "-c", f'exec java -cp "$(cat {cp_file})" shacl.shacl validate --shapes {shapes} '
-                        f'--data {data} > {report}']
+    argv = [
+        "sh",
+        "-c",
+        f'exec java -cp "$(cat {cp_file})" shacl.shacl validate --shapes {shapes} --data {data} > {report}',
+    ]
     result = measure(argv, timeout)
     if report.exists() and report.stat().st_size:
         rep = ox.Store()
         rep.load(path=str(report), format=ox.RdfFormat.TURTLE)
-        rows = list(rep.query("PREFIX sh: <http://www.w3.org/ns/shacl#> SELECT ?f ?s WHERE "
-                              "{ ?r a sh:ValidationResult ; sh:resultSeverity ?s ; sh:focusNode ?f }"))
+        rows = list(
+            rep.query(
+                "PREFIX sh: <http://www.w3.org/ns/shacl#> SELECT ?f ?s WHERE "
+                "{ ?r a sh:ValidationResult ; sh:resultSeverity ?s ; sh:focusNode ?f }"
+            )
+        )
         result["violations"] = sum(1 for r in rows if r["s"].value.endswith("#Violation"))
         result["focus"] = sorted({r["f"].value for r in rows})
     return result
@@ -390,13 +453,16 @@ def jena_validate(root: Path, work: Path, timeout: float) -> dict:
 
 # ------------------------------------------------------------------- driver
 
+
 def probkg_validate(root: Path, work: Path, extra: list[str], timeout: float) -> dict:
     """One `probkg validate` process, with the violations and focus nodes of its JSON report."""
     report = work / "probkg-validate.json"
     probkg = ROOT / ".venv" / "bin" / "probkg"
     args = " ".join(f'"{a}"' for a in extra)
-    v = measure(["sh", "-c", f'exec "{probkg}" --root "{root}" validate {args} --format json '
-                             f'--timeout {timeout} > "{report}"'], timeout + 60)
+    v = measure(
+        ["sh", "-c", f'exec "{probkg}" --root "{root}" validate {args} --format json --timeout {timeout} > "{report}"'],
+        timeout + 60,
+    )
     if report.exists() and report.stat().st_size:
         document = json.loads(report.read_text())
         v["violations"] = sum(1 for r in document["results"] if r["severity"] == "violation")
@@ -410,6 +476,7 @@ def bench_size(n: int, args) -> dict:
     work = root / ".bench"
     if not (root / "manifest.json").exists() or args.regenerate:
         from generate import generate
+
         generate(n, args.seed, root)
     work.mkdir(exist_ok=True)
     manifest = json.loads((root / "manifest.json").read_text())
@@ -436,8 +503,11 @@ def bench_size(n: int, args) -> dict:
         res["queries_rdflib"] = run_queries(root, "rdflib", max(3, args.repeats // 5), args.query_timeout, args.timeout)
 
     if "validate" in steps and not args.skip_validation and (not big or args.validate_at_5000):
-        for key, extra in (("validate_probkg", []), ("validate_reference", ["--engine", "pyshacl"]),
-                           ("revalidate_one", [str(root / "graph" / "inspections" / "syn-00042.ttl")])):
+        for key, extra in (
+            ("validate_probkg", []),
+            ("validate_reference", ["--engine", "pyshacl"]),
+            ("revalidate_one", [str(root / "graph" / "inspections" / "syn-00042.ttl")]),
+        ):
             say(f"probkg validate {' '.join(extra)}")
             res[key] = probkg_validate(root, work, extra, args.timeout)
         say("pyshacl (plain)")
@@ -461,19 +531,32 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--timeout", type=float, default=1800.0, help="Seconds any one step may take.")
     parser.add_argument("--query-timeout", type=float, default=60.0, help="Seconds one query may take.")
-    parser.add_argument("--serve-at", default="1000,5000",
-                        help="Comma-separated sizes at which to measure serving (throughput, and peak memory).")
+    parser.add_argument(
+        "--serve-at",
+        default="1000,5000",
+        help="Comma-separated sizes at which to measure serving (throughput, and peak memory).",
+    )
     parser.add_argument("--serve-seconds", type=float, default=20.0)
     parser.add_argument("--skip-validation", action="store_true")
-    parser.add_argument("--pyshacl-timeout", type=float, default=600.0,
-                        help="Seconds the plain pyshacl baseline may take (547 s at N=1,000).")
+    parser.add_argument(
+        "--pyshacl-timeout",
+        type=float,
+        default=600.0,
+        help="Seconds the plain pyshacl baseline may take (547 s at N=1,000).",
+    )
     parser.add_argument("--skip-serve", action="store_true")
     parser.add_argument("--validate-at-5000", action="store_true")
-    parser.add_argument("--skip-rdflib-at-5000", action="store_true",
-                        help="Leave out the rdflib baseline at N=5,000 (its build and queries take about 15 minutes).")
+    parser.add_argument(
+        "--skip-rdflib-at-5000",
+        action="store_true",
+        help="Leave out the rdflib baseline at N=5,000 (its build and queries take about 15 minutes).",
+    )
     parser.add_argument("--regenerate", action="store_true")
-    parser.add_argument("--only", help="Comma-separated steps to (re)run: build,queries,validate,serve; "
-                        "other figures for that size are kept from the previous results.")
+    parser.add_argument(
+        "--only",
+        help="Comma-separated steps to (re)run: build,queries,validate,serve; "
+        "other figures for that size are kept from the previous results.",
+    )
     parser.add_argument("--json", type=Path, default=HERE / "out" / "results.json")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
@@ -498,29 +581,48 @@ def main() -> None:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         if args.only:  # merge the re-run steps into the stored figures for this size
             old = next((s for s in previous.get("sizes", []) if s["n"] == results["sizes"][-1]["n"]), {})
-            results["sizes"][-1] = {**old, **{k: v for k, v in results["sizes"][-1].items()
-                                              if v is not None or k not in old}}
+            results["sizes"][-1] = {
+                **old,
+                **{k: v for k, v in results["sizes"][-1].items() if v is not None or k not in old},
+            }
         keep = [s for s in previous.get("sizes", []) if s["n"] not in {x["n"] for x in results["sizes"]}]
-        args.json.write_text(json.dumps({**results, "sizes": sorted(keep + results["sizes"], key=lambda s: s["n"])},
-                                        indent=1))
+        args.json.write_text(
+            json.dumps({**results, "sizes": sorted(keep + results["sizes"], key=lambda s: s["n"])}, indent=1)
+        )
     merged = json.loads(args.json.read_text())
     from report import write_markdown
+
     write_markdown(merged, args.out)
     print(f"wrote {args.out}")
 
 
 def machine() -> dict:
-    mem = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                if line.startswith("MemTotal")), "?")
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    mem = next(
+        (line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), "?"
+    )
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     import pyoxigraph
     import pyshacl
     import rdflib
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(int(mem) / 1024 / 1024, 1),
-            "os": platform.platform(), "python": platform.python_version(),
-            "rdflib": rdflib.__version__, "pyoxigraph": pyoxigraph.__version__, "pyshacl": pyshacl.__version__,
-            "date": time.strftime("%Y-%m-%d")}
+
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(int(mem) / 1024 / 1024, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "rdflib": rdflib.__version__,
+        "pyoxigraph": pyoxigraph.__version__,
+        "pyshacl": pyshacl.__version__,
+        "date": time.strftime("%Y-%m-%d"),
+    }
 
 
 if __name__ == "__main__":

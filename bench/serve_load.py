@@ -72,8 +72,9 @@ end
 """
 
 
-def wrk_load(url: str, clients: int, seconds: float, max_requests: int, unique: bool = False,
-             accept: str = RESULTS_JSON) -> dict:
+def wrk_load(
+    url: str, clients: int, seconds: float, max_requests: int, unique: bool = False, accept: str = RESULTS_JSON
+) -> dict:
     """`clients` keep-alive connections sending GET `url` back to back; counts, req/s and latency (ms).
 
     `ok` counts 2xx and 3xx responses; `errors` the others and the socket errors.
@@ -86,17 +87,38 @@ def wrk_load(url: str, clients: int, seconds: float, max_requests: int, unique: 
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
         script.write(WRK_SCRIPT % {"budget": max_requests, "unique": "true" if unique else "false"})
         script.flush()
-        done = subprocess.run([exe, "-t1", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "30s", "-s", script.name,
-                               "-H", f"Accept: {accept}", url],
-                              capture_output=True, text=True, timeout=seconds + 120)
+        done = subprocess.run(
+            [
+                exe,
+                "-t1",
+                f"-c{clients}",
+                f"-d{seconds:g}s",
+                "--timeout",
+                "30s",
+                "-s",
+                script.name,
+                "-H",
+                f"Accept: {accept}",
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 120,
+        )
     line = next((x for x in done.stdout.splitlines() if x.startswith("WRK ")), None)
     if done.returncode != 0 or line is None:
         raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
     r = json.loads(line[4:])
     ok = r["responses"] - r["non2xx"]
-    return {"requests": r["responses"] + r["socket_errors"], "ok": ok, "errors": r["non2xx"] + r["socket_errors"],
-            "throughput": ok / r["seconds"], "p50": r["p50_ms"], "p99": r["p99_ms"],
-            "capped": r["responses"] >= max_requests}
+    return {
+        "requests": r["responses"] + r["socket_errors"],
+        "ok": ok,
+        "errors": r["non2xx"] + r["socket_errors"],
+        "throughput": ok / r["seconds"],
+        "p50": r["p50_ms"],
+        "p99": r["p99_ms"],
+        "capped": r["responses"] >= max_requests,
+    }
 
 
 def free_port() -> int:
@@ -108,9 +130,25 @@ def free_port() -> int:
 def start(workers: int, queue: int) -> tuple[subprocess.Popen, str]:
     port = free_port()
     exe = Path(sys.executable).parent / "probkg"
-    proc = subprocess.Popen([str(exe), "--root", str(ROOT), "serve", "--host", "127.0.0.1", "--port", str(port),
-                             "--workers", str(workers), "--queue", str(queue)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            str(exe),
+            "--root",
+            str(ROOT),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--queue",
+            str(queue),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
@@ -150,20 +188,27 @@ def main() -> None:
     if url is None:
         proc, url = start(args.workers, args.queue)
     try:
-        targets = {name: (url + path + ("?" + urllib.parse.urlencode(params) if params else ""), unique)
-                   for name, (path, params, unique) in QUERIES.items()}
+        targets = {
+            name: (url + path + ("?" + urllib.parse.urlencode(params) if params else ""), unique)
+            for name, (path, params, unique) in QUERIES.items()
+        }
         for target, unique in targets.values():  # warm-up: caches, connections
             wrk_load(target, 2, 1.0, 50, unique)
-        print(f"probkg serve on loopback, {args.workers} workers, queue {args.queue}, {args.seconds:g} s per run, "
-              f"wrk (1 thread) as the client, {os.cpu_count()} cores shared by server and client\n")
+        print(
+            f"probkg serve on loopback, {args.workers} workers, queue {args.queue}, {args.seconds:g} s per run, "
+            f"wrk (1 thread) as the client, {os.cpu_count()} cores shared by server and client\n"
+        )
         print("| query | clients | requests | ok | errors | throughput (req/s) | p50 (ms) | p99 (ms) |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for name, (target, unique) in targets.items():
             for clients in (int(c) for c in args.clients.split(",")):
                 r = wrk_load(target, clients, args.seconds, args.max_requests, unique)
                 capped = " (capped)" if r["capped"] else ""
-                print(f"| {name} | {clients} | {r['requests']} | {r['ok']} | {r['errors']} | "
-                      f"{r['throughput']:.0f}{capped} | {r['p50']:.1f} | {r['p99']:.1f} |", flush=True)
+                print(
+                    f"| {name} | {clients} | {r['requests']} | {r['ok']} | {r['errors']} | "
+                    f"{r['throughput']:.0f}{capped} | {r['p50']:.1f} | {r['p99']:.1f} |",
+                    flush=True,
+                )
     finally:
         if proc is not None:
             stop(proc)

@@ -12,12 +12,12 @@ import os
 from dataclasses import dataclass
 
 import pytest
-from mutations import CAUGHT, MUTATIONS, Applied, Mutation, Real, report, validate_all
 
 import probkg
-from probkg import validate
-from probkg.datagraph import DataGraph
-from probkg.paths import Layout, layout
+from probkg.checks import validate
+from probkg.checks.rdflib_data import DataGraph
+from probkg.core.paths import Layout, layout
+from support.mutations import CAUGHT, MUTATIONS, Applied, Mutation, Real, report, validate_all
 
 FAIL_ON = "warning"
 """How every fixture and the real graph are validated: warnings fail too, so a missing theme counts."""
@@ -62,7 +62,7 @@ def mutation_runs(real: Real, shapes: validate.Shapes) -> dict[str, MutationRun]
     """Every mutation applied to the real graph and validated."""
     applied = [m.apply(real) for m in MUTATIONS]
     reports = validate_all(real, shapes, applied, FAIL_ON, workers=os.cpu_count() or 2)
-    return {m.id: MutationRun(m, a, r) for m, a, r in zip(MUTATIONS, applied, reports)}
+    return {m.id: MutationRun(m, a, r) for m, a, r in zip(MUTATIONS, applied, reports, strict=True)}
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -71,4 +71,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         missing = "" if len(CAUGHT) == len(MUTATIONS) else f" ({len(MUTATIONS) - len(CAUGHT)} not run)"
         terminalreporter.write_line(
             f"mutation testing: {caught} of {len(MUTATIONS)} kinds of seeded defect caught "
-            f"by the shape or check meant for them{missing}")
+            f"by the shape or check meant for them{missing}"
+        )

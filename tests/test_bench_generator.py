@@ -15,11 +15,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 from generate import DEFECT_KINDS, GROUP_SIZE, generate  # noqa: E402
+from probkg.checks import lint  # noqa: E402
+from probkg.checks.rdflib_data import DataGraph  # noqa: E402
+from probkg.core.paths import Layout  # noqa: E402
+from probkg.rdf.store import load  # noqa: E402
 
-from probkg import lint  # noqa: E402
-from probkg.datagraph import DataGraph  # noqa: E402
-from probkg.paths import Layout  # noqa: E402
-from probkg.store import load  # noqa: E402
+pytestmark = pytest.mark.slow
 
 PKO = "https://w3id.org/probation-kg/ontology#"
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -67,7 +68,7 @@ def real() -> ox.Store:
 def test_same_seed_same_corpus_other_seed_other_corpus(tmp_path: Path) -> None:
     a = generate(6, 7, tmp_path / "a")
     b = generate(6, 7, tmp_path / "b")
-    c = generate(6, 8, tmp_path / "c")
+    generate(6, 8, tmp_path / "c")
     assert a == b
     assert _digest(tmp_path / "a") == _digest(tmp_path / "b") != _digest(tmp_path / "c")
 
@@ -78,8 +79,9 @@ def test_every_defect_kind_is_seeded_and_listed(tmp_path: Path) -> None:
     store = _synthetic(tmp_path / "g")
     # the facts budget is per inspection; the group's body copies come on top
     copied = {q for c in _copies(store) for q in store.quads_for_pattern(c, None, None)}
-    copied |= {s for q in copied if isinstance(q.object, ox.BlankNode)
-               for s in store.quads_for_pattern(q.object, None, None)}
+    copied |= {
+        s for q in copied if isinstance(q.object, ox.BlankNode) for s in store.quads_for_pattern(q.object, None, None)
+    }
     assert copied
     assert abs((len(store) - len(copied)) / 8 - manifest["triples_per_inspection_target"]) < 150
     for kind in DEFECT_KINDS:
@@ -96,8 +98,9 @@ def test_each_inspection_inspects_its_groups_copies_of_its_templates_bodies(corp
     _, manifest, store = corpus
     assert manifest["groups"] == max(1, N // GROUP_SIZE)
     # a synthetic inspection keeps its template's label, which names the real inspection
-    template = {q.object: q.subject for q in real.quads_for_pattern(None, RDFS_LABEL, None)
-                if "/inspection/" in q.subject.value}
+    template = {
+        q.object: q.subject for q in real.quads_for_pattern(None, RDFS_LABEL, None) if "/inspection/" in q.subject.value
+    }
     inspections = {q.subject for q in store.quads_for_pattern(None, INSPECTED, None)}
     assert len(inspections) == N
     for inspection in inspections:
@@ -109,8 +112,10 @@ def test_each_inspection_inspects_its_groups_copies_of_its_templates_bodies(corp
         real_bodies = {q.object.value for q in real.quads_for_pattern(template[label], INSPECTED, None)}
         assert {b.value.removesuffix(suffix) for b in bodies} == real_bodies
         for body in bodies:
-            real_areas = {q.object.value + suffix for q in real.quads_for_pattern(
-                ox.NamedNode(body.value.removesuffix(suffix)), AREA, None)}
+            real_areas = {
+                q.object.value + suffix
+                for q in real.quads_for_pattern(ox.NamedNode(body.value.removesuffix(suffix)), AREA, None)
+            }
             assert {q.object.value for q in store.quads_for_pattern(body, AREA, None)} == real_areas
             assert real_areas, body  # every body the real rated inspections inspect has an area
 
@@ -122,14 +127,15 @@ def test_copies_follow_the_renaming_rules_and_are_written_once(corpus, real: ox.
     assert {"organisation", "place", "quote"} <= kinds
 
     def blank_descriptions(s, node):  # a selector, as what it says
-        return Counter(frozenset((q.predicate, q.object) for q in s.quads_for_pattern(b, None, None))
-                       for b in {q.object for q in s.quads_for_pattern(node, None, None)
-                                 if isinstance(q.object, ox.BlankNode)})
+        return Counter(
+            frozenset((q.predicate, q.object) for q in s.quads_for_pattern(b, None, None))
+            for b in {q.object for q in s.quads_for_pattern(node, None, None) if isinstance(q.object, ox.BlankNode)}
+        )
 
     for copy in copies:
         assert len({q.graph_name for q in store.quads_for_pattern(copy, None, None)}) == 1, copy
         group = COPY.search(copy.value).group(1)
-        original = ox.NamedNode(copy.value[:-len(f"-syn-g{group}")])
+        original = ox.NamedNode(copy.value[: -len(f"-syn-g{group}")])
         expected = set()
         for q in real.quads_for_pattern(original, None, None):
             o = q.object
@@ -140,8 +146,11 @@ def test_copies_follow_the_renaming_rules_and_are_written_once(corpus, real: ox.
                 o = ox.NamedNode(f"{o.value}-syn-g{group}")
             if not isinstance(o, ox.BlankNode):
                 expected.add((q.predicate, o))
-        found = {(q.predicate, q.object) for q in store.quads_for_pattern(copy, None, None)
-                 if not isinstance(q.object, ox.BlankNode)}
+        found = {
+            (q.predicate, q.object)
+            for q in store.quads_for_pattern(copy, None, None)
+            if not isinstance(q.object, ox.BlankNode)
+        }
         assert found == expected, copy
         # selectors, quote texts included, are copied verbatim, once
         assert blank_descriptions(store, copy) == blank_descriptions(real, original), copy

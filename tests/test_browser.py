@@ -17,8 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from chromium import FLAGS, executable
-from serving import ROOT, start_server
+from support.chromium import FLAGS, executable
+from support.serving import ROOT, start_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 QUOTE = "| R 2.6 Victim work | Good |"
 
@@ -69,8 +71,9 @@ def keep(shot: Path, name: str) -> None:
 
 
 def rows_of(page) -> list[list[str]]:
-    return page.eval_on_selector_all("#results-table tbody tr",
-                                     "trs => trs.map(tr => [...tr.cells].map(td => td.textContent))")
+    return page.eval_on_selector_all(
+        "#results-table tbody tr", "trs => trs.map(tr => [...tr.cells].map(td => td.textContent))"
+    )
 
 
 def test_run_a_saved_query_with_a_parameter_then_open_an_entity(page, server, tmp_path) -> None:
@@ -80,10 +83,11 @@ def test_run_a_saved_query_with_a_parameter_then_open_an_entity(page, server, tm
     page.click("#run-saved")
     page.wait_for_selector("#results-table tbody tr")
     header = page.eval_on_selector_all("#results-table thead th", "ths => ths.map(th => th.textContent)")
-    table = [dict(zip(header, row)) for row in rows_of(page)]
+    table = [dict(zip(header, row, strict=True)) for row in rows_of(page)]
     # 004: "| R 2.6 Victim work | Good |"
     assert {"code": "2.6", "standard": "Victim work", "band": "Good"}.items() <= next(
-        r for r in table if r["code"] == "2.6" and r["inspection"].endswith("2025-wales-region")).items()
+        r for r in table if r["code"] == "2.6" and r["inspection"].endswith("2025-wales-region")
+    ).items()
     assert "rows" in page.inner_text("#status")
     shot = tmp_path / "saved-query.png"
     page.screenshot(path=str(shot))

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from probkg.cli import main
-from probkg.errors import EXIT_BAD_INPUT
-from probkg.paths import Layout
+from probkg.core.errors import EXIT_BAD_INPUT
+from probkg.core.paths import Layout
 
 
 @pytest.fixture()
@@ -43,7 +43,9 @@ def test_void_counts_match_the_artefact(copy: Layout) -> None:
     store.bulk_load(path=str(copy.build / "probation.trig"), format=ox.RdfFormat.TRIG)
     void = ox.Store()
     void.bulk_load(path=str(copy.build / "void.ttl"), format=ox.RdfFormat.TURTLE)
-    (row,) = void.query("SELECT ?n WHERE { <https://w3id.org/probation-kg/dataset> <http://rdfs.org/ns/void#triples> ?n }")
+    (row,) = void.query(
+        "SELECT ?n WHERE { <https://w3id.org/probation-kg/dataset> <http://rdfs.org/ns/void#triples> ?n }"
+    )
     assert int(row["n"].value) == len(store)
 
 

@@ -13,9 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from probkg.cli import main
-from probkg.paths import layout
-from probkg.queries import catalogue
-from serving import start_server
+from probkg.core.paths import layout
+from probkg.sparql.catalogue import catalogue
+from support.serving import start_server
+
+pytestmark = pytest.mark.slow
 
 SAVED = sorted(catalogue(layout().queries))
 

@@ -6,10 +6,10 @@ from decimal import Decimal, InvalidOperation
 
 import pytest
 
-from probkg.engines import OxigraphEngine, RdflibEngine
-from probkg.paths import layout
-from probkg.queries import catalogue
-from probkg.results import ResultSet
+from probkg.core.paths import layout
+from probkg.sparql.catalogue import catalogue
+from probkg.sparql.engines import OxigraphEngine, RdflibEngine
+from probkg.sparql.results import ResultSet
 
 SAVED = catalogue(layout().queries)
 
@@ -20,6 +20,7 @@ def canonical(result: ResultSet) -> list[tuple[str, ...]]:
     Row order and the order inside GROUP_CONCAT are left undefined by SPARQL, so
     they are not compared here; everything else must match exactly.
     """
+
     def value(v: str | None) -> str:
         if v is None:
             return ""

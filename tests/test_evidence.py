@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from probkg import evidence
+from probkg.checks import evidence
 from probkg.cli import main
-from probkg.errors import EXIT_FAILED_CHECK
-from probkg.paths import Layout
-from probkg.store import load
+from probkg.core.errors import EXIT_FAILED_CHECK
+from probkg.core.paths import Layout
+from probkg.rdf.store import load
 
 
 def test_normalise_folds_every_kind_of_whitespace() -> None:

@@ -18,15 +18,29 @@ import rdflib
 from click.testing import CliRunner
 
 import probkg
-from exportcheck import (AFI_PAIRS, HOSTILE, HOSTILE_QUOTE, HOSTILE_STATEMENT, count, entity_pairs,
-                         expected_counts, html_data, labels, make_hostile_project, read_back)
 from probkg.cli import main
-from probkg.export import FORMATS, VIEW_VOCAB
-from probkg.results import compact
+from probkg.sparql.results import compact
+from probkg.views.export import FORMATS, VIEW_VOCAB
+from support.exportcheck import (
+    AFI_PAIRS,
+    HOSTILE,
+    HOSTILE_QUOTE,
+    HOSTILE_STATEMENT,
+    count,
+    entity_pairs,
+    expected_counts,
+    html_data,
+    labels,
+    make_hostile_project,
+    read_back,
+)
 
 INSPECTION = "https://w3id.org/probation-kg/id/inspection/2025-wales-region"
-VIEW_ARGS = {"full": ["--view", "full"], "entities": ["--view", "entities"],
-             "inspection": ["--inspection", "2025-wales-region"]}
+VIEW_ARGS = {
+    "full": ["--view", "full"],
+    "entities": ["--view", "entities"],
+    "inspection": ["--inspection", "2025-wales-region"],
+}
 
 
 def run(root: Path, *args: str, code: int = 0) -> str:
@@ -97,8 +111,13 @@ def test_hostile_labels_survive(hostile, view, fmt):
 def test_hostile_views_hold_what_they_should(hostile):
     kg, folder = hostile
     entities, _, _ = read_back("graphml", out_file(folder, "entities", "graphml"))
-    assert set(entities) == {"organisation:hostile-body", "organisation:hostile-unit", "system:hostile-system",
-                             "programme:hostile-programme", "arrangement:hostile-alone"}
+    assert set(entities) == {
+        "organisation:hostile-body",
+        "organisation:hostile-unit",
+        "system:hostile-system",
+        "programme:hostile-programme",
+        "arrangement:hostile-alone",
+    }
     inspection, _, _ = read_back("cytoscape", out_file(folder, "inspection", "cytoscape"))
     assert {"inspection:hostile", "rating:hostile-1-1", "finding:hostile-001", "finding:hostile-002"} <= set(inspection)
 
@@ -135,9 +154,12 @@ def test_entities_edges_count_strengths_and_areas_for_improvement(kg, exports):
     for _, _, d in G.edges(data=True):
         assert d["weight"] == d["structure"] + d["delivery"] + d["co_mentions"]
         assert d["strengths"] + d["areas_for_improvement"] <= d["co_mentions"]
-    afi = {compact(r["e"]): int(r["n"]) for r in kg.select("""
+    afi = {
+        compact(r["e"]): int(r["n"])
+        for r in kg.select("""
         SELECT ?e (COUNT(DISTINCT ?f) AS ?n) WHERE {
-          ?f a pko:Finding ; pko:polarity vocab:area-for-improvement ; pko:concerns ?e } GROUP BY ?e""")}
+          ?f a pko:Finding ; pko:polarity vocab:area-for-improvement ; pko:concerns ?e } GROUP BY ?e""")
+    }
     for n, d in G.nodes(data=True):
         assert d["areas_for_improvement"] == afi.get(n, 0), n
 
@@ -161,8 +183,9 @@ def test_exports_are_the_same_twice(lay, tmp_path):
     assert again.read_bytes() == first.read_bytes()
 
 
-@pytest.mark.parametrize("entity", ["HMPPS", "https://w3id.org/probation-kg/id/organisation/hmpps",
-                                    "organisation:hmpps", "hmpps"])
+@pytest.mark.parametrize(
+    "entity", ["HMPPS", "https://w3id.org/probation-kg/id/organisation/hmpps", "organisation:hmpps", "hmpps"]
+)
 def test_around_an_entity_by_iri_label_or_acronym(kg, lay, tmp_path, entity):
     iri = "https://w3id.org/probation-kg/id/organisation/hmpps"
     pairs = entity_pairs(kg)
@@ -184,17 +207,19 @@ def test_around_by_acronym_in_the_fixture(hostile, tmp_path):
     run(root, "export", "html", "--inspection", HOSTILE["inspection:hostile"], "-o", str(tmp_path / "i.html"))
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--around", "no such thing"], "nothing in the entities view"),
-    (["--depth", "2"], "--depth needs --around"),
-    (["--view", "inspection"], "needs --inspection"),
-    (["--inspection", "1999-nowhere"], "no inspection"),
-    (["--view", "full", "--inspection", "2019-nps-wales"], "only the inspection view"),
-    (["--around", "Inspection of the Probation Service in Wales region (2025)"], "is not in the entities view"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--around", "no such thing"], "nothing in the entities view"),
+        (["--depth", "2"], "--depth needs --around"),
+        (["--view", "inspection"], "needs --inspection"),
+        (["--inspection", "1999-nowhere"], "no inspection"),
+        (["--view", "full", "--inspection", "2019-nps-wales"], "only the inspection view"),
+        (["--around", "Inspection of the Probation Service in Wales region (2025)"], "is not in the entities view"),
+    ],
+)
 def test_bad_choices_exit_2(lay, tmp_path, args, message):
-    result = CliRunner().invoke(main, ["--root", str(lay.root), "export", "dot", "-o", str(tmp_path / "x.dot"),
-                                       *args])
+    result = CliRunner().invoke(main, ["--root", str(lay.root), "export", "dot", "-o", str(tmp_path / "x.dot"), *args])
     assert result.exit_code == 2
     assert message in result.output
     assert not (tmp_path / "x.dot").exists()

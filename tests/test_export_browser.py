@@ -18,9 +18,11 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from chromium import FLAGS, executable
-from exportcheck import HOSTILE, HOSTILE_QUOTE, HOSTILE_STATEMENT, expected_counts, make_hostile_project
 from probkg.cli import main
+from support.chromium import FLAGS, executable
+from support.exportcheck import HOSTILE, HOSTILE_QUOTE, HOSTILE_STATEMENT, expected_counts, make_hostile_project
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 INSPECTION = "https://w3id.org/probation-kg/id/inspection/2025-wales-region"
 
@@ -38,8 +40,12 @@ def browser(tmp_path_factory):
 
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=executable(), headless=True, args=FLAGS,
-            viewport={"width": 1280, "height": 820})
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=executable(),
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1280, "height": 820},
+        )
         yield context
         context.close()
 
@@ -81,8 +87,10 @@ def not_blank(png: bytes) -> None:
     assert len(colours) > 20 and inked > 0.02, (len(colours), inked)
 
 
-@pytest.mark.parametrize("view, args", [("entities", []), ("inspection", ["--inspection", "2025-wales-region"]),
-                                        ("full", ["--view", "full"])])
+@pytest.mark.parametrize(
+    "view, args",
+    [("entities", []), ("inspection", ["--inspection", "2025-wales-region"]), ("full", ["--view", "full"])],
+)
 def test_page_draws_every_node_of_the_view(kg, lay, tmp_path, open_page, view, args):
     opener, _ = open_page
     nodes, edges = expected_counts(kg, view, INSPECTION)

@@ -16,9 +16,17 @@ from probkg import KnowledgeGraph
 # "2.3 Implementation and delivery Good", "2.4 Reviewing Outstanding",
 # "3.1 Court reports and case allocation Good", "3.2 Statutory victim work Outstanding".
 RATINGS_2019 = {
-    "overall": "Good", "1.1": "Good", "1.2": "Requires improvement", "1.3": "Good",
-    "1.4": "Requires improvement", "2.1": "Good", "2.2": "Good", "2.3": "Good",
-    "2.4": "Outstanding", "3.1": "Good", "3.2": "Outstanding",
+    "overall": "Good",
+    "1.1": "Good",
+    "1.2": "Requires improvement",
+    "1.3": "Good",
+    "1.4": "Requires improvement",
+    "2.1": "Good",
+    "2.2": "Good",
+    "2.3": "Good",
+    "2.4": "Outstanding",
+    "3.1": "Good",
+    "3.2": "Outstanding",
 }
 # 004, "Ratings": "| Overall rating | Requires improvement |", "| R 1.1 Leadership |
 # Requires improvement |", "| P 1.2 Staffing | Requires improvement |", "| R 2.1 Public
@@ -26,9 +34,15 @@ RATINGS_2019 = {
 # Inadequate |", "| R 2.4 Unpaid work | Inadequate |", "| R 2.5 Resettlement | Requires
 # improvement |", "| R 2.6 Victim work | Good |".
 RATINGS_2025 = {
-    "overall": "Requires improvement", "1.1": "Requires improvement", "1.2": "Requires improvement",
-    "2.1": "Inadequate", "2.2": "Inadequate", "2.3": "Inadequate", "2.4": "Inadequate",
-    "2.5": "Requires improvement", "2.6": "Good",
+    "overall": "Requires improvement",
+    "1.1": "Requires improvement",
+    "1.2": "Requires improvement",
+    "2.1": "Inadequate",
+    "2.2": "Inadequate",
+    "2.3": "Inadequate",
+    "2.4": "Inadequate",
+    "2.5": "Requires improvement",
+    "2.6": "Good",
 }
 
 RATINGS = """
@@ -39,8 +53,9 @@ SELECT ?code ?band WHERE {
 }"""
 
 
-@pytest.mark.parametrize(("inspection", "expected"), [
-    ("2019-nps-wales", RATINGS_2019), ("2025-wales-region", RATINGS_2025)])
+@pytest.mark.parametrize(
+    ("inspection", "expected"), [("2019-nps-wales", RATINGS_2019), ("2025-wales-region", RATINGS_2025)]
+)
 def test_every_rating(kg: KnowledgeGraph, inspection: str, expected: dict[str, str]) -> None:
     rows = kg.select(RATINGS.replace("?i ;", f"inspection:{inspection} ;"))
     assert {r["code"]: r["band"] for r in rows} == expected
@@ -60,18 +75,46 @@ def test_the_2025_score(kg: KnowledgeGraph) -> None:
 # "2.4.3 ... 89%", "3.1.1 ... 72%", "3.1.2 ... 70%", "3.2.1 ... 82%", "3.2.2 ... 90%",
 # "3.2.3 ... 80%", "3.2.4 ... 80%".
 KQ_2019 = {
-    "2.1.1": 78, "2.1.2": 79, "2.1.3": 79, "2.2.1": 76, "2.2.2": 70, "2.2.3": 75,
-    "2.3.1": 92, "2.3.2": 65, "2.3.3": 71, "2.4.1": 96, "2.4.2": 94, "2.4.3": 89,
-    "3.1.1": 72, "3.1.2": 70, "3.2.1": 82, "3.2.2": 90, "3.2.3": 80, "3.2.4": 80,
+    "2.1.1": 78,
+    "2.1.2": 79,
+    "2.1.3": 79,
+    "2.2.1": 76,
+    "2.2.2": 70,
+    "2.2.3": 75,
+    "2.3.1": 92,
+    "2.3.2": 65,
+    "2.3.3": 71,
+    "2.4.1": 96,
+    "2.4.2": 94,
+    "2.4.3": 89,
+    "3.1.1": 72,
+    "3.1.2": 70,
+    "3.2.1": 82,
+    "3.2.2": 90,
+    "3.2.3": 80,
+    "3.2.4": 80,
 }
 # 004, the key-question tables in table order: public protection "35%", "43%", "34%", "42%";
 # desistance "72%", "77%", "47%", "59%"; court work "32%"; unpaid work "45%", "74%", "64%",
 # "76%"; resettlement "53%"; victim work "92%", "75%", "81%".
 KQ_2025 = {
-    ("2.1", 1): 35, ("2.1", 2): 43, ("2.1", 3): 34, ("2.1", 4): 42,
-    ("2.2", 1): 72, ("2.2", 2): 77, ("2.2", 3): 47, ("2.2", 4): 59,
-    ("2.3", 1): 32, ("2.4", 1): 45, ("2.4", 2): 74, ("2.4", 3): 64, ("2.4", 4): 76,
-    ("2.5", 1): 53, ("2.6", 1): 92, ("2.6", 2): 75, ("2.6", 3): 81,
+    ("2.1", 1): 35,
+    ("2.1", 2): 43,
+    ("2.1", 3): 34,
+    ("2.1", 4): 42,
+    ("2.2", 1): 72,
+    ("2.2", 2): 77,
+    ("2.2", 3): 47,
+    ("2.2", 4): 59,
+    ("2.3", 1): 32,
+    ("2.4", 1): 45,
+    ("2.4", 2): 74,
+    ("2.4", 3): 64,
+    ("2.4", 4): 76,
+    ("2.5", 1): 53,
+    ("2.6", 1): 92,
+    ("2.6", 2): 75,
+    ("2.6", 3): 81,
 }
 
 KQ = """
@@ -119,8 +162,14 @@ def test_structure_of_the_wales_region(kg: KnowledgeGraph) -> None:
         ?pdu a pko:ProbationDeliveryUnit ; org:subOrganizationOf organisation:probation-service-wales ;
              skos:prefLabel ?label }""")
     names = {r["label"].removesuffix(" PDU") for r in rows}
-    assert names == {"Swansea Neath Port Talbot", "Cwm Taf Morgannwg", "Dyfed Powys",
-                     "North Wales", "Gwent", "Cardiff and the Vale of Glamorgan"}
+    assert names == {
+        "Swansea Neath Port Talbot",
+        "Cwm Taf Morgannwg",
+        "Dyfed Powys",
+        "North Wales",
+        "Gwent",
+        "Cardiff and the Vale of Glamorgan",
+    }
     # 004: "The Probation Service in Wales is one of 12 across England and Wales."
     assert kg.query("ASK { organisation:probation-service-wales org:subOrganizationOf organisation:probation-service }")
 
@@ -171,17 +220,28 @@ def test_blog_misstates_the_addressee_of_the_staffing_recommendation(claims) -> 
     # 000: "recommended that the NPS prioritise recruiting sufficient staff"; 003 addresses
     # it elsewhere: "Her Majesty's Prison and Probation Service (HMPPS) should: 8. recruit
     # sufficient probation staff to fill vacancies in the NPS in England and Wales."
-    assert any(_short(c["doc"]) == "blog-2019-nps-wales" and _short(c["verdict"]) == "verdict-differs"
-               and _short(c.get("kind")) == "difference-addressee"
-               and _short(c.get("echo")) == "2019-nps-wales-008" for c in claims)
+    assert any(
+        _short(c["doc"]) == "blog-2019-nps-wales"
+        and _short(c["verdict"]) == "verdict-differs"
+        and _short(c.get("kind")) == "difference-addressee"
+        and _short(c.get("echo")) == "2019-nps-wales-008"
+        for c in claims
+    )
 
 
 def test_bbc_probation_officer_numbers_are_backed_by_the_report(kg: KnowledgeGraph, claims) -> None:
     # 001: "There were 235 probation officers against a target of 298"; 003: "there were
     # 235 probation officers in post against a target of 298".
-    echoed = {c["echo"] for c in claims if _short(c["doc"]) == "bbc-2019-wales-workloads"
-              and _short(c["verdict"]) == "verdict-corroborated" and c.get("echo")}
-    values = kg.select("SELECT ?o ?v WHERE { ?o a pko:Statistic ; pko:inspection inspection:2019-nps-wales ; pko:value ?v }")
+    echoed = {
+        c["echo"]
+        for c in claims
+        if _short(c["doc"]) == "bbc-2019-wales-workloads"
+        and _short(c["verdict"]) == "verdict-corroborated"
+        and c.get("echo")
+    }
+    values = kg.select(
+        "SELECT ?o ?v WHERE { ?o a pko:Statistic ; pko:inspection inspection:2019-nps-wales ; pko:value ?v }"
+    )
     assert {235.0} <= {float(v["v"]) for v in values if v["o"] in echoed}
 
 
@@ -189,8 +249,12 @@ def test_bbc_caption_turns_a_measured_workload_into_a_feeling(claims) -> None:
     # 001 caption: "found almost half of probation officers felt they had workloads that were
     # too high"; 003 measured it: "Almost half (44 per cent) of probation officers ... have
     # workloads that take them over 100 (as measured by the tool)".
-    assert any(_short(c["doc"]) == "bbc-2019-wales-workloads" and _short(c["verdict"]) == "verdict-differs"
-               and "felt" in c.get("claimed", "") for c in claims)
+    assert any(
+        _short(c["doc"]) == "bbc-2019-wales-workloads"
+        and _short(c["verdict"]) == "verdict-differs"
+        and "felt" in c.get("claimed", "")
+        for c in claims
+    )
 
 
 def test_caseload_of_nearly_7000_is_not_in_the_report(claims) -> None:
@@ -215,6 +279,7 @@ def test_outstanding_in_one_respect_is_backed_by_the_report(claims) -> None:
     # 000: "Its case handling was mostly good and, in one respect, 'Outstanding,'"; 001: "with case
     # handling in one respect deemed 'outstanding'". In 003's case supervision domain only
     # "2.4 Reviewing Outstanding"; "3.2 Statutory victim work Outstanding" is NPS-specific work.
-    backed = {(_short(c["doc"]), _short(c.get("echo"))) for c in claims
-              if _short(c["verdict"]) == "verdict-corroborated"}
+    backed = {
+        (_short(c["doc"]), _short(c.get("echo"))) for c in claims if _short(c["verdict"]) == "verdict-corroborated"
+    }
     assert {("blog-2019-nps-wales", "2019-nps-wales-2-4"), ("bbc-2019-wales-workloads", "2019-nps-wales-2-4")} <= backed

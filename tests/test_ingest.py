@@ -15,13 +15,20 @@ import pytest
 from click.testing import CliRunner
 
 from probkg.cli import main
-from probkg.errors import (EXIT_BAD_INPUT, EXIT_FAILED_CHECK, EXIT_LIMIT, EXIT_OK, EXIT_OUTPUT_EXISTS,
-                           EXIT_UNKNOWN_LAYOUT)
+from probkg.core.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED_CHECK,
+    EXIT_LIMIT,
+    EXIT_OK,
+    EXIT_OUTPUT_EXISTS,
+    EXIT_UNKNOWN_LAYOUT,
+)
+from probkg.core.paths import Layout
 from probkg.ingest import GraphContext, draft_graph, ingest, source, write
 from probkg.ingest.compare import compare
 from probkg.ingest.gazetteer import Entity, Gazetteer
-from probkg.paths import Layout
-from probkg.store import ID_BASE, KnowledgeGraph
+from probkg.rdf.store import KnowledgeGraph
+from probkg.rdf.vocab import ID_BASE
 
 R2019 = "003_696e1b8b1646501d.txt"
 R2025 = "004_7a4ad4ab751c8ea9.txt"
@@ -46,20 +53,34 @@ def draft_rows(lay: Layout, turtle_draft, sparql: str) -> list[dict[str, str]]:
 
 # -- 003 and 004 reproduce the curated ratings, key-question results and recommendations ----------
 
-@pytest.mark.parametrize(("corpus_file", "inspection", "curated", "counts"), [
-    # 2019: "Overall rating Good" plus "We inspect against ten standards." (1.1 to 3.2);
-    # Annex 2 prints 18 key questions (2.1.1 ... 3.2.4);
-    # "As a result of our inspection findings we have made nine recommendations".
-    (R2019, "draft-2019", "2019-nps-wales", {"ratings": 11, "key-question results": 18, "recommendations": 9}),
-    # 2025: "| Overall rating | Requires improvement |" plus eight standards (R 1.1 ... R 2.6);
-    # key-question tables of 4 + 4 + 1 + 4 + 1 + 3 rows; six "- " bullets after
-    # "The Probation Service in Wales should:"; "| Fieldwork started July 2025 | Score 5/24 |".
-    (R2025, "draft-2025", "2025-wales-region",
-     {"ratings": 9, "key-question results": 17, "recommendations": 6, "score": 1}),
-])
-def test_ingest_reproduces_the_curated_results_exactly(lay: Layout, kg: KnowledgeGraph, ctx: GraphContext,
-                                                       corpus_file: str, inspection: str, curated: str,
-                                                       counts: dict[str, int]) -> None:
+
+@pytest.mark.parametrize(
+    ("corpus_file", "inspection", "curated", "counts"),
+    [
+        # 2019: "Overall rating Good" plus "We inspect against ten standards." (1.1 to 3.2);
+        # Annex 2 prints 18 key questions (2.1.1 ... 3.2.4);
+        # "As a result of our inspection findings we have made nine recommendations".
+        (R2019, "draft-2019", "2019-nps-wales", {"ratings": 11, "key-question results": 18, "recommendations": 9}),
+        # 2025: "| Overall rating | Requires improvement |" plus eight standards (R 1.1 ... R 2.6);
+        # key-question tables of 4 + 4 + 1 + 4 + 1 + 3 rows; six "- " bullets after
+        # "The Probation Service in Wales should:"; "| Fieldwork started July 2025 | Score 5/24 |".
+        (
+            R2025,
+            "draft-2025",
+            "2025-wales-region",
+            {"ratings": 9, "key-question results": 17, "recommendations": 6, "score": 1},
+        ),
+    ],
+)
+def test_ingest_reproduces_the_curated_results_exactly(
+    lay: Layout,
+    kg: KnowledgeGraph,
+    ctx: GraphContext,
+    corpus_file: str,
+    inspection: str,
+    curated: str,
+    counts: dict[str, int],
+) -> None:
     path = lay.sources / corpus_file
     draft = ingest(path, inspection, lay, ctx=ctx)
     result = compare(draft_graph(draft, lay), iri("inspection", inspection), kg, source.read(path), inspection)
@@ -73,25 +94,50 @@ def test_ingest_reproduces_the_curated_results_exactly(lay: Layout, kg: Knowledg
 
 def test_2019_facts(lay: Layout, ctx: GraphContext) -> None:
     draft = ingest(lay.sources / R2019, "draft-2019", lay, ctx=ctx)
-    ratings = {r["std"].rsplit("/", 1)[1]: r["band"].rsplit("/", 1)[1] for r in draft_rows(lay, draft, """
-        SELECT ?std ?band WHERE { ?r a pko:Rating ; pko:standard ?std ; pko:band ?band }""")}
+    ratings = {
+        r["std"].rsplit("/", 1)[1]: r["band"].rsplit("/", 1)[1]
+        for r in draft_rows(
+            lay,
+            draft,
+            """
+        SELECT ?std ?band WHERE { ?r a pko:Rating ; pko:standard ?std ; pko:band ?band }""",
+        )
+    }
     # "Overall rating\n\nGood", "1.2\tStaff\tRequires improvement", "2.4\tReviewing\tOutstanding"
     assert ratings["hmip-2019-overall"] == "band-good"
     assert ratings["hmip-2019-1-2"] == "band-requires-improvement"
     assert ratings["hmip-2019-2-4"] == "band-outstanding"
-    kqs = {r["kq"].rsplit("/", 1)[1]: int(r["v"]) for r in draft_rows(lay, draft, """
-        SELECT ?kq ?v WHERE { ?o a pko:KeyQuestionResult ; sosa:observedProperty ?kq ; pko:value ?v }""")}
+    kqs = {
+        r["kq"].rsplit("/", 1)[1]: int(r["v"])
+        for r in draft_rows(
+            lay,
+            draft,
+            """
+        SELECT ?kq ?v WHERE { ?o a pko:KeyQuestionResult ; sosa:observedProperty ?kq ; pko:value ?v }""",
+        )
+    }
     # "2.1.1.\tDoes assessment focus sufficiently on engaging the service user?\t78%"
     # "3.2.4.\tIs there good communication between offender management and victim liaison ...?\t80%"
     assert kqs["hmip-2019-2-1-1"] == 78 and kqs["hmip-2019-3-2-4"] == 80
-    recs = {int(r["n"]): r["a"].rsplit("/", 1)[1] for r in draft_rows(lay, draft, """
-        SELECT ?n ?a WHERE { ?r a pko:Recommendation ; pko:number ?n ; pko:addressee ?a }""")}
+    recs = {
+        int(r["n"]): r["a"].rsplit("/", 1)[1]
+        for r in draft_rows(
+            lay,
+            draft,
+            """
+        SELECT ?n ?a WHERE { ?r a pko:Recommendation ; pko:number ?n ; pko:addressee ?a }""",
+        )
+    }
     # "NPS in Wales should:" 1-7; "Her Majesty's Prison and Probation Service (HMPPS) should: 8. recruit ...";
     # "The Ministry of Justice should: 9. ensure that the process for reviewing work orders ..."
     assert recs == {**{n: "nps-wales" for n in range(1, 8)}, 8: "hmpps", 9: "ministry-of-justice"}
-    inspection = draft_rows(lay, draft, """
+    inspection = draft_rows(
+        lay,
+        draft,
+        """
         SELECT ?body ?start ?lead ?chief WHERE { ?i a pko:Inspection ; pko:inspectedBody ?body ;
-            schema:startDate ?start ; pko:leadInspector ?lead ; pko:chiefInspector ?chief }""")[0]
+            schema:startDate ?start ; pko:leadInspector ?lead ; pko:chiefInspector ?chief }""",
+    )[0]
     # "Service: NPS in Wales", "Fieldwork started: November 2018",
     # "This inspection was led by HM Inspector Yvette Howson", "Dame Glenys Stacey / Chief Inspector of Probation"
     assert inspection["body"] == iri("organisation", "nps-wales")
@@ -106,28 +152,50 @@ def test_2019_facts(lay: Layout, ctx: GraphContext) -> None:
 
 def test_2025_facts(lay: Layout, ctx: GraphContext) -> None:
     draft = ingest(lay.sources / R2025, "draft-2025", lay, ctx=ctx)
-    inspection = draft_rows(lay, draft, """
+    inspection = draft_rows(
+        lay,
+        draft,
+        """
         SELECT ?body ?start ?end ?lead ?chief WHERE { ?i a pko:Inspection ; pko:inspectedBody ?body ;
-            schema:startDate ?start ; schema:endDate ?end ; pko:leadInspector ?lead ; pko:chiefInspector ?chief }""")[0]
+            schema:startDate ?start ; schema:endDate ?end ; pko:leadInspector ?lead ; pko:chiefInspector ?chief }""",
+    )[0]
     # "An inspection of Probation Services – Wales region";
     # "We conducted fieldwork in each PDU across Wales between 28 July 2025 and 26 September 2025."
     assert inspection["body"] == iri("organisation", "probation-service-wales")
     assert (inspection["start"], inspection["end"]) == ("2025-07-28", "2025-09-26")
-    assert inspection["lead"] == iri("person", "keith-mcinnis")   # "led by HM Inspector Keith McInnis"
-    assert inspection["chief"] == iri("person", "martin-jones")   # "Martin Jones CBE / HM Chief Inspector of Probation"
-    score = draft_rows(lay, draft, """SELECT ?v ?d WHERE { ?o sosa:observedProperty measure:inspection-score ;
-                                                            pko:value ?v ; pko:denominator ?d }""")
-    assert [(int(s["v"]), int(s["d"])) for s in score] == [(5, 24)]   # "| Score 5/24 |"
-    kqs = {r["kq"].rsplit("/", 1)[1]: int(r["v"]) for r in draft_rows(lay, draft, """
-        SELECT ?kq ?v WHERE { ?o a pko:KeyQuestionResult ; sosa:observedProperty ?kq ; pko:value ?v }""")}
+    assert inspection["lead"] == iri("person", "keith-mcinnis")  # "led by HM Inspector Keith McInnis"
+    assert inspection["chief"] == iri("person", "martin-jones")  # "Martin Jones CBE / HM Chief Inspector of Probation"
+    score = draft_rows(
+        lay,
+        draft,
+        """SELECT ?v ?d WHERE { ?o sosa:observedProperty measure:inspection-score ;
+                                                            pko:value ?v ; pko:denominator ?d }""",
+    )
+    assert [(int(s["v"]), int(s["d"])) for s in score] == [(5, 24)]  # "| Score 5/24 |"
+    kqs = {
+        r["kq"].rsplit("/", 1)[1]: int(r["v"])
+        for r in draft_rows(
+            lay,
+            draft,
+            """
+        SELECT ?kq ?v WHERE { ?o a pko:KeyQuestionResult ; sosa:observedProperty ?kq ; pko:value ?v }""",
+        )
+    }
     # "| Does assessment focus sufficiently on keeping other people safe? | 35% |" (first row under R2.1)
     # "| Is resettlement timely, personalised, and coordinated, ...? | 53% |" (the one row under R2.5)
     assert kqs["hmip-2025-2-1-q1"] == 35 and kqs["hmip-2025-2-5-q1"] == 53 and kqs["hmip-2025-2-6-q3"] == 81
     recs = draft_rows(lay, draft, "SELECT ?r ?a WHERE { ?r a pko:Recommendation ; pko:addressee ?a }")
     # "The Probation Service in Wales should:" then six unnumbered bullets.
     assert {r["a"] for r in recs} == {iri("organisation", "probation-service-wales")} and len(recs) == 6
-    standards = {r["f"].rsplit("/", 1)[1]: r["s"].rsplit("/", 1)[1] for r in draft_rows(lay, draft, """
-        SELECT ?f ?s WHERE { ?f a pko:Finding ; pko:standard ?s }""")}
+    standards = {
+        r["f"].rsplit("/", 1)[1]: r["s"].rsplit("/", 1)[1]
+        for r in draft_rows(
+            lay,
+            draft,
+            """
+        SELECT ?f ?s WHERE { ?f a pko:Finding ; pko:standard ?s }""",
+        )
+    }
     # The first bullet under "| R 1.1. Leadership | Rating |" ... "Strengths" sits under standard 1.1.
     assert standards["draft-2025-ingest-001"] == "hmip-2025-1-1"
 
@@ -140,8 +208,9 @@ def test_written_draft_passes_check_evidence_and_validate(lay: Layout, tmp_path:
         assert result.exit_code == EXIT_OK, result.output
         assert "wrote" in result.output and out.is_file()
         outputs.append(str(out))
-    result = CliRunner().invoke(main, ["--root", str(lay.root), "check-evidence", "--sources", str(lay.sources),
-                                       *outputs])
+    result = CliRunner().invoke(
+        main, ["--root", str(lay.root), "check-evidence", "--sources", str(lay.sources), *outputs]
+    )
     assert result.exit_code == EXIT_OK, result.output
     result = CliRunner().invoke(main, ["--root", str(lay.root), "validate", "--format", "json", *outputs])
     assert result.exit_code == EXIT_OK, result.output
@@ -171,6 +240,7 @@ def test_docs_table_agrees_with_the_command(lay: Layout) -> None:
 
 # -- writing ---------------------------------------------------------------------------------------------
 
+
 def test_never_overwrites_without_force(lay: Layout, tmp_path: Path) -> None:
     out = tmp_path / "draft.ttl"
     out.write_text("a curator's edits\n", encoding="utf-8")
@@ -184,8 +254,9 @@ def test_never_overwrites_without_force(lay: Layout, tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["draft.ttl"]  # no temporary file left behind
 
 
-def test_a_failed_write_leaves_the_old_file(lay: Layout, ctx: GraphContext, tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_leaves_the_old_file(
+    lay: Layout, ctx: GraphContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "draft.ttl"
     out.write_text("old\n", encoding="utf-8")
     draft = ingest(lay.sources / R2025, "draft-2025", lay, ctx=ctx)
@@ -210,6 +281,7 @@ def test_inspection_id_must_be_a_slug(lay: Layout, tmp_path: Path) -> None:
 
 # -- bad input: a clear error, a documented exit code, nothing written --------------------------------------
 
+
 def _lines(lay: Layout, corpus_file: str) -> list[str]:
     return (lay.sources / corpus_file).read_text(encoding="utf-8").split("\n")
 
@@ -224,50 +296,90 @@ def bad_inputs(lay: Layout) -> dict[str, tuple[bytes, int, str]]:
     ratings_2019 = re.compile(r"(Overall rating|Good|\d\.\d\t.*)$")
     start = r2025.index("Ratings (Back to top)")
     end = r2025.index("Executive summary (Back to top)")
-    older_layout = ("Quality & Impact inspection\nProbation work in Anytown\n\nSummary\nImpact\n"
-                    "Assessment and sentence planning: 71%\nDelivery of interventions: 68%\n\n"
-                    "Recommendations\n1. Anytown should improve assessments.\n")
+    older_layout = (
+        "Quality & Impact inspection\nProbation work in Anytown\n\nSummary\nImpact\n"
+        "Assessment and sentence planning: 71%\nDelivery of interventions: 68%\n\n"
+        "Recommendations\n1. Anytown should improve assessments.\n"
+    )
     return {
         "empty": (b"", EXIT_BAD_INPUT, "the file is empty"),
         "blank": (b" \n\t\n\n", EXIT_BAD_INPUT, "only whitespace"),
         "binary": (bytes(range(256)) * 8, EXIT_BAD_INPUT, "binary data"),
         "not utf-8": ("Rapport d'inspection: évaluation".encode("latin-1") * 40, EXIT_BAD_INPUT, "not UTF-8"),
         "pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", EXIT_BAD_INPUT, "PDF"),
-        "word document": (b"PK\x03\x04\x14\x00\x06\x00" + b"[Content_Types].xml" + bytes(64), EXIT_BAD_INPUT,
-                          "zip archive"),
-        "html": (("<!DOCTYPE html>\n<html><head><title>Wales</title></head><body><main>\n"
-                  + text2025 + "\n</main></body></html>\n").encode(), EXIT_BAD_INPUT, "HTML page"),
-        "html fragment": (("<div class='report'>\n<h1>An inspection</h1>\n<p>One</p>\n<p>Two</p>\n<table><tr>"
-                           "<td>x</td></tr></table>\n" + text2025).encode(), EXIT_BAD_INPUT, "HTML page"),
+        "word document": (
+            b"PK\x03\x04\x14\x00\x06\x00" + b"[Content_Types].xml" + bytes(64),
+            EXIT_BAD_INPUT,
+            "zip archive",
+        ),
+        "html": (
+            (
+                "<!DOCTYPE html>\n<html><head><title>Wales</title></head><body><main>\n"
+                + text2025
+                + "\n</main></body></html>\n"
+            ).encode(),
+            EXIT_BAD_INPUT,
+            "HTML page",
+        ),
+        "html fragment": (
+            (
+                "<div class='report'>\n<h1>An inspection</h1>\n<p>One</p>\n<p>Two</p>\n<table><tr>"
+                "<td>x</td></tr></table>\n" + text2025
+            ).encode(),
+            EXIT_BAD_INPUT,
+            "HTML page",
+        ),
         # The corpus's blog post on the 2019 report (000) is a text, but not a report of either layout.
-        "blog post": ((lay.sources / "000_566a97b06d88bcad.txt").read_bytes(), EXIT_UNKNOWN_LAYOUT,
-                      "not a report in a layout"),
+        "blog post": (
+            (lay.sources / "000_566a97b06d88bcad.txt").read_bytes(),
+            EXIT_UNKNOWN_LAYOUT,
+            "not a report in a layout",
+        ),
         "older layout": (older_layout.encode(), EXIT_UNKNOWN_LAYOUT, "not a report in a layout"),
         # 003 without its ratings table ("Overall rating", "Good", "1.1\tLeadership\tGood" ...).
-        "2019 without ratings": (_without(r2019, ratings_2019.fullmatch).encode(), EXIT_BAD_INPUT,
-                                 "no ratings table"),
+        "2019 without ratings": (_without(r2019, ratings_2019.fullmatch).encode(), EXIT_BAD_INPUT, "no ratings table"),
         # 004 without "Ratings (Back to top)" and its rows.
-        "2025 without ratings": ("\n".join(r2025[:start] + r2025[end:]).encode(), EXIT_BAD_INPUT,
-                                 "no ratings table"),
+        "2025 without ratings": ("\n".join(r2025[:start] + r2025[end:]).encode(), EXIT_BAD_INPUT, "no ratings table"),
         # 003 cut in half: no Recommendations' end, no Annex 2.
         "2019 truncated": ("\n".join(r2019[: len(r2019) // 2]).encode(), EXIT_BAD_INPUT, "truncated"),
         # 004 cut before its Recommendations.
-        "2025 truncated": ("\n".join(r2025[: r2025.index("Recommendations (Back to top)")]).encode(),
-                           EXIT_BAD_INPUT, "truncated"),
+        "2025 truncated": (
+            "\n".join(r2025[: r2025.index("Recommendations (Back to top)")]).encode(),
+            EXIT_BAD_INPUT,
+            "truncated",
+        ),
         # 004 cut inside its ratings table, after "| R 2.2 Desistance | Inadequate |".
         "2025 cut in the ratings table": ("\n".join(r2025[:20]).encode(), EXIT_BAD_INPUT, "truncated"),
         # 004 with one row of its ratings table lost: "| R 2.3 Court work | Inadequate |".
-        "2025 ratings row missing": (_without(r2025, lambda line: line == "| R 2.3 Court work | Inadequate |").encode(),
-                                     EXIT_BAD_INPUT, "rates 7 of the 8 standards"),
+        "2025 ratings row missing": (
+            _without(r2025, lambda line: line == "| R 2.3 Court work | Inadequate |").encode(),
+            EXIT_BAD_INPUT,
+            "rates 7 of the 8 standards",
+        ),
     }
 
 
-@pytest.mark.parametrize("case", [
-    "empty", "blank", "binary", "not utf-8", "pdf", "word document", "html", "html fragment", "blog post",
-    "older layout",
-    "2019 without ratings", "2025 without ratings", "2019 truncated", "2025 truncated",
-    "2025 cut in the ratings table", "2025 ratings row missing",
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "empty",
+        "blank",
+        "binary",
+        "not utf-8",
+        "pdf",
+        "word document",
+        "html",
+        "html fragment",
+        "blog post",
+        "older layout",
+        "2019 without ratings",
+        "2025 without ratings",
+        "2019 truncated",
+        "2025 truncated",
+        "2025 cut in the ratings table",
+        "2025 ratings row missing",
+    ],
+)
 def test_bad_input_is_refused_and_nothing_written(lay: Layout, tmp_path: Path, case: str) -> None:
     data, code, message = bad_inputs(lay)[case]
     report = tmp_path / "report.txt"
@@ -283,7 +395,7 @@ def test_bad_input_is_refused_and_nothing_written(lay: Layout, tmp_path: Path, c
 
 def test_file_over_the_size_limit(lay: Layout, tmp_path: Path) -> None:
     report = tmp_path / "huge.txt"
-    with report.open("wb") as handle:   # sparse: 4 MiB + 1 byte on disk costs nothing
+    with report.open("wb") as handle:  # sparse: 4 MiB + 1 byte on disk costs nothing
         handle.truncate(source.MAX_BYTES + 1)
     out = tmp_path / "draft.ttl"
     result = run(lay, str(report), "--as", "draft", "-o", str(out))
@@ -311,6 +423,7 @@ def test_exit_codes_are_distinct_and_documented(lay: Layout) -> None:
 
 # -- the gazetteer -------------------------------------------------------------------------------------------
 
+
 def test_longest_match_first(ctx: GraphContext) -> None:
     g = ctx.gazetteer
     # "The Probation Service in Wales should:" (004): the whole name, not "the Probation Service" + "Wales".
@@ -335,8 +448,10 @@ def test_acronyms_match_case_sensitively(ctx: GraphContext) -> None:
 
 def test_ambiguous_names_are_reported_not_guessed() -> None:
     a, b = iri("organisation", "a-board"), iri("organisation", "b-board")
-    g = Gazetteer([(a, "Safety Board"), (b, "Safety Board"), (a, "ASB")],
-                  {a: Entity(a, "A board", True, False), b: Entity(b, "B board", True, False)})
+    g = Gazetteer(
+        [(a, "Safety Board"), (b, "Safety Board"), (a, "ASB")],
+        {a: Entity(a, "A board", True, False), b: Entity(b, "B board", True, False)},
+    )
     linked, ambiguous = g.link("The Safety Board met the ASB.")
     assert linked == [a]
     assert [m.text for m in ambiguous] == ["Safety Board"] and set(ambiguous[0].entities) == {a, b}
@@ -356,8 +471,9 @@ def test_draft_statements_are_not_the_reports_words(lay: Layout, ctx: GraphConte
         assert not re.search(r"\d", row["s"]) or "score" in row["s"]
 
 
-def test_default_output_is_the_id_in_the_current_folder(lay: Layout, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_output_is_the_id_in_the_current_folder(
+    lay: Layout, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The default output is INSPECTION-ID.ttl in the current folder (here a tmp dir)."""
     monkeypatch.chdir(tmp_path)
     result = run(lay, str(lay.sources / R2025), "--as", "draft-2025")

@@ -30,11 +30,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from probkg.errors import ProbkgError
+from probkg.core.errors import ProbkgError
+from probkg.core.paths import Layout
 from probkg.ingest import GraphContext, IngestCheckError, draft_graph, ingest
 from probkg.ingest.source import MAX_LINE
-from probkg.paths import Layout
-from probkg.store import KnowledgeGraph
+from probkg.rdf.store import KnowledgeGraph
+
+pytestmark = pytest.mark.slow
 
 # Hypothesis keeps caches in a .hypothesis folder of the current directory even without an
 # example database; keep them in a temporary folder so the test writes nothing in the checkout.
@@ -42,9 +44,13 @@ set_hypothesis_home_dir(tempfile.mkdtemp(prefix="probkg-hypothesis-"))
 
 REPORTS = ("003_696e1b8b1646501d.txt", "004_7a4ad4ab751c8ea9.txt")
 GUARD_SECONDS = 20
-FUZZ = settings(max_examples=30, deadline=timedelta(seconds=10), derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                       HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=30,
+    deadline=timedelta(seconds=10),
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
 
 
 class Hang(Exception):
@@ -91,8 +97,12 @@ def check_one(data: bytes, lay: Layout, ctx: GraphContext) -> None:
                 return
         assert time.monotonic() - started < GUARD_SECONDS
         kg = draft_graph(draft, lay)
-        for cls, prop in (("pko:Rating", "pko:band"), ("pko:Observation", "pko:value"),
-                          ("pko:Recommendation", "pko:number"), ("pko:Finding", "pko:polarity")):
+        for cls, prop in (
+            ("pko:Rating", "pko:band"),
+            ("pko:Observation", "pko:value"),
+            ("pko:Recommendation", "pko:number"),
+            ("pko:Finding", "pko:polarity"),
+        ):
             doubled = kg.select(f"""SELECT ?s WHERE {{ ?s a/rdfs:subClassOf* {cls} ; {prop} ?a , ?b
                                                      FILTER(?a != ?b) }}""")
             assert not doubled, f"{cls} with two {prop}: {doubled[:3]}"
@@ -130,9 +140,9 @@ def test_shuffled_lines(lay: Layout, ctx: GraphContext, reports: list[list[str]]
     lines = list(reports[which])
     start = data.draw(st.integers(0, len(lines) - 2))
     length = data.draw(st.integers(2, min(120, len(lines) - start)))
-    window = lines[start:start + length]
+    window = lines[start : start + length]
     data.draw(st.randoms(use_true_random=False)).shuffle(window)
-    check_one(encode(lines[:start] + window + lines[start + length:]), lay, ctx)
+    check_one(encode(lines[:start] + window + lines[start + length :]), lay, ctx)
 
 
 @FUZZ
@@ -150,13 +160,13 @@ def test_random_bytes(lay: Layout, ctx: GraphContext, reports: list[list[str]], 
 
 LONG_LINES = [
     lambda n: "x" * n,
-    lambda n: "2.1.1. " + " " * n + "5%",                     # key-question row with a huge gap
-    lambda n: "1.1\t" + "\t" * n + "Good",                    # ratings row with a huge gap
-    lambda n: "| " + "| " * (n // 2),                         # a table row of empty cells
+    lambda n: "2.1.1. " + " " * n + "5%",  # key-question row with a huge gap
+    lambda n: "1.1\t" + "\t" * n + "Good",  # ratings row with a huge gap
+    lambda n: "| " + "| " * (n // 2),  # a table row of empty cells
     lambda n: "| Does " + "a " * (n // 2) + "? | 35% |",
-    lambda n: "- " + "The Probation Service in Wales " * (n // 31),   # a bullet full of names
+    lambda n: "- " + "The Probation Service in Wales " * (n // 31),  # a bullet full of names
     lambda n: "We conducted fieldwork between " * (n // 31),
-    lambda n: "HMPPS " * (n // 6),                             # acronym after acronym
+    lambda n: "HMPPS " * (n // 6),  # acronym after acronym
     lambda n: "A " * (n // 2) + "should:",
 ]
 

@@ -13,15 +13,17 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 
-import jena
 import pytest
 import rdflib
-from conftest import MutationRun
-from mutations import MUTATIONS, Real
 
-from probkg import validate
-from probkg.datagraph import DataGraph
-from probkg.paths import Layout
+from conftest import MutationRun
+from probkg.checks import validate
+from probkg.checks.rdflib_data import DataGraph
+from probkg.core.paths import Layout
+from support import jena
+from support.mutations import MUTATIONS, Real
+
+pytestmark = [pytest.mark.external, pytest.mark.slow]
 
 EXCEPTIONS: dict[str, set[jena.Key]] = {}
 """Fixture id -> results only one engine reports, because the engines differ on the standard."""
@@ -35,8 +37,13 @@ def classpath(lay: Layout) -> str:
 
 
 @pytest.fixture(scope="session")
-def jena_results(classpath: str, real: Real, shapes: validate.Shapes, mutation_runs: dict[str, MutationRun],
-                 tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[set[jena.Key], bool]]:
+def jena_results(
+    classpath: str,
+    real: Real,
+    shapes: validate.Shapes,
+    mutation_runs: dict[str, MutationRun],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, tuple[set[jena.Key], bool]]:
     """Jena's results and verdict for the real graph ("real") and every fixture, a few JVMs at a time."""
     folder = tmp_path_factory.mktemp("jena")
     shapes_file = folder / "shapes.nt"
@@ -65,7 +72,8 @@ def jena_results(classpath: str, real: Real, shapes: validate.Shapes, mutation_r
 def agree(name: str, ours: dict, theirs: set[jena.Key], jena_conforms: bool) -> None:
     mine = jena.our_keys(ours["results"])
     assert (mine ^ theirs) == EXCEPTIONS.get(name, set()), (
-        f"only pyshacl: {sorted(mine - theirs)}\nonly Jena: {sorted(theirs - mine)}")
+        f"only pyshacl: {sorted(mine - theirs)}\nonly Jena: {sorted(theirs - mine)}"
+    )
     assert jena_conforms == (not mine), "Jena and pyshacl disagree on conformance"
 
 
@@ -74,5 +82,7 @@ def test_jena_agrees_on_the_real_graph(jena_results: dict, baseline: dict) -> No
 
 
 @pytest.mark.parametrize("mutation_id", [m.id for m in MUTATIONS])
-def test_jena_agrees_on_each_fixture(mutation_id: str, jena_results: dict, mutation_runs: dict[str, MutationRun]) -> None:
+def test_jena_agrees_on_each_fixture(
+    mutation_id: str, jena_results: dict, mutation_runs: dict[str, MutationRun]
+) -> None:
     agree(mutation_id, mutation_runs[mutation_id].report, *jena_results[mutation_id])

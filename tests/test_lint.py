@@ -12,13 +12,13 @@ import json
 import pytest
 import rdflib
 from click.testing import CliRunner
-from mutations import Real
 
-from probkg import lint
+from probkg.checks import lint
+from probkg.checks.rdflib_data import DataGraph
 from probkg.cli import main
-from probkg.datagraph import DataGraph
-from probkg.errors import EXIT_FAILED_CHECK, EXIT_OK
-from probkg.paths import Layout
+from probkg.core.errors import EXIT_FAILED_CHECK, EXIT_OK
+from probkg.core.paths import Layout
+from support.mutations import Real
 
 PREFIXES = """\
 @prefix organisation: <https://w3id.org/probation-kg/id/organisation/> .
@@ -43,51 +43,78 @@ def test_the_real_graph_passes_every_qc_check(real: Real) -> None:
 
 
 def test_a_misspelt_predicate_or_class_is_an_error(real: Real) -> None:
-    issues = check(real, """
+    issues = check(
+        real,
+        """
         organisation:a a pko:Teem ; rdfs:label "A"@en .
         organisation:b a pko:Team ; pko:hasEvidense organisation:a ; rdfs:labell "B"@en .
-    """)
-    found = {(i.focus.rsplit("/", 1)[1], i.path.rsplit("#", 1)[1], i.value) for i in issues if i.check == lint.UNDECLARED_TERM}
+    """,
+    )
+    found = {
+        (i.focus.rsplit("/", 1)[1], i.path.rsplit("#", 1)[1], i.value)
+        for i in issues
+        if i.check == lint.UNDECLARED_TERM
+    }
     assert found == {("a", "type", lint.PKO + "Teem"), ("b", "hasEvidense", None), ("b", "labell", None)}
-    assert all(i.severity == "violation" and i.file == "graph/test.ttl" for i in issues if i.check == lint.UNDECLARED_TERM)
+    assert all(
+        i.severity == "violation" and i.file == "graph/test.ttl" for i in issues if i.check == lint.UNDECLARED_TERM
+    )
 
 
 def test_a_term_of_ours_without_label_or_definition_is_an_error(real: Real) -> None:
-    issues = check(real, "", ontology="""
+    issues = check(
+        real,
+        "",
+        ontology="""
         pko:Widget a <http://www.w3.org/2002/07/owl#Class> ; rdfs:label "widget"@en .
         pko:gadget a <http://www.w3.org/2002/07/owl#ObjectProperty> .
-    """)
-    found = sorted((i.focus.rsplit("#", 1)[1], i.path.rsplit("#", 1)[1]) for i in issues if i.check == lint.UNDOCUMENTED_TERM)
+    """,
+    )
+    found = sorted(
+        (i.focus.rsplit("#", 1)[1], i.path.rsplit("#", 1)[1]) for i in issues if i.check == lint.UNDOCUMENTED_TERM
+    )
     assert found == [("Widget", "definition"), ("gadget", "definition"), ("gadget", "label")]
 
 
-@pytest.mark.parametrize(("first", "second"), [
-    ('rdfs:label "Wales Victim Unit"@en', 'rdfs:label "Wales victim unit"@en'),
-    ('rdfs:label "Children\u2019s services"@en', 'skos:prefLabel "children\'s  services"@en'),
-    ('skos:altLabel "WVU"@en', 'skos:altLabel "WVU"@en'),
-    ('rdfs:label "WVU"@en', 'skos:altLabel "wvu"@en'),
-])
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ('rdfs:label "Wales Victim Unit"@en', 'rdfs:label "Wales victim unit"@en'),
+        ('rdfs:label "Children\u2019s services"@en', 'skos:prefLabel "children\'s  services"@en'),
+        ('skos:altLabel "WVU"@en', 'skos:altLabel "WVU"@en'),
+        ('rdfs:label "WVU"@en', 'skos:altLabel "wvu"@en'),
+    ],
+)
 def test_a_name_shared_by_two_entities_is_a_warning_naming_both(real: Real, first: str, second: str) -> None:
-    issues = check(real, f"""
+    issues = check(
+        real,
+        f"""
         organisation:one a pko:Team ; {first} .
         organisation:two a pko:Team ; {second} .
-    """)
+    """,
+    )
     (shared,) = [i for i in issues if i.check == lint.SHARED_NAME]
     assert shared.severity == "warning" and shared.focus.endswith("/one") and "organisation:two" in shared.message
 
 
 def test_one_entity_may_repeat_its_own_name(real: Real) -> None:
-    issues = check(real, """
+    issues = check(
+        real,
+        """
         organisation:one a pko:Team ; rdfs:label "WVU"@en ; skos:altLabel "WVU"@en ; skos:prefLabel "WVU"@en .
-    """)
+    """,
+    )
     assert [i for i in issues if i.check == lint.SHARED_NAME] == []
 
 
 def test_a_reference_to_an_iri_of_ours_described_nowhere_is_an_error(real: Real) -> None:
-    issues = check(real, """
+    issues = check(
+        real,
+        """
         organisation:one a pko:Team ; rdfs:label "One"@en ;
             pko:concerns organisation:nowhere, <https://example.org/elsewhere> .
-    """)
+    """,
+    )
     (dangling,) = [i for i in issues if i.check == lint.DANGLING_REFERENCE]
     assert dangling.value.endswith("/organisation/nowhere") and dangling.path.endswith("#concerns")
 

@@ -11,12 +11,14 @@ is also written out as whole projects and run through the command line.
 from __future__ import annotations
 
 import pytest
-from conftest import FAIL_ON, MutationRun
-from mutations import CAUGHT, MUTATIONS, Real, write_fixture
-from probkg_run import probkg
 
-from probkg.errors import EXIT_FAILED_CHECK
-from probkg.report import PKS, compact
+from conftest import FAIL_ON, MutationRun
+from probkg.checks.report import PKS, compact
+from probkg.core.errors import EXIT_FAILED_CHECK
+from support.mutations import CAUGHT, MUTATIONS, Real, write_fixture
+from support.probkg_run import probkg
+
+pytestmark = pytest.mark.slow
 
 CLI_SAMPLE = ("misspelt-predicate", "quote-from-other-inspection", "finding-without-theme")
 """A QC check, a cross-node SHACL-SPARQL rule and a warning; the rest go through the same function in-process."""
@@ -36,8 +38,9 @@ def test_only_the_real_graph_conforms(baseline: dict) -> None:
 
 
 @pytest.mark.parametrize("mutation_id", [m.id for m in MUTATIONS])
-def test_each_defect_is_reported_by_its_shape(mutation_id: str, mutation_runs: dict[str, MutationRun],
-                                              baseline: dict) -> None:
+def test_each_defect_is_reported_by_its_shape(
+    mutation_id: str, mutation_runs: dict[str, MutationRun], baseline: dict
+) -> None:
     done = mutation_runs[mutation_id]
     CAUGHT[mutation_id] = False
     expected = (PKS + done.mutation.check, done.applied.focus, done.applied.expect_file)
@@ -58,5 +61,7 @@ def test_the_command_line_fails_on_a_fixture_and_names_shape_and_file(
     run = probkg(root, "validate", "--fail-on", FAIL_ON)
     assert run.code == EXIT_FAILED_CHECK, run.stderr
     shape = compact(PKS + done.mutation.check)
-    block = run.stdout[run.stdout.index(f"\n{shape} ") if f"\n{shape} " in run.stdout else run.stdout.index(f"{shape} "):]
+    block = run.stdout[
+        run.stdout.index(f"\n{shape} ") if f"\n{shape} " in run.stdout else run.stdout.index(f"{shape} ") :
+    ]
     assert compact(done.applied.focus) in block and f"file:    {done.applied.expect_file}" in block, run.stdout

@@ -7,8 +7,8 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from probkg.paths import Layout
-from probkg.store import rdflib_graph
+from probkg.core.paths import Layout
+from probkg.rdf.store import rdflib_graph
 
 PKO = rdflib.Namespace("https://w3id.org/probation-kg/ontology#")
 BUILT_IN = (str(RDF), str(RDFS), str(OWL))

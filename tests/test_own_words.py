@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from probkg import KnowledgeGraph
-from probkg.paths import Layout
+from probkg.core.paths import Layout
 
 RUN = 10
 WORD = re.compile(r"[\w’'-]+")
@@ -22,7 +22,9 @@ def words(text: str) -> list[str]:
 
 
 def test_no_definition_statement_or_note_copies_a_source(kg: KnowledgeGraph, lay: Layout) -> None:
-    corpus = " " + " ".join(" ".join(words(p.read_text(encoding="utf-8"))) for p in sorted(lay.sources.glob("*.txt"))) + " "
+    corpus = (
+        " " + " ".join(" ".join(words(p.read_text(encoding="utf-8"))) for p in sorted(lay.sources.glob("*.txt"))) + " "
+    )
     rows = kg.select("""SELECT ?s ?p ?o WHERE {
         ?s ?p ?o VALUES ?p { skos:definition pko:statement pko:targetGroup pko:editorialNote rdfs:comment } }""")
     assert len(rows) > 1000
@@ -30,7 +32,7 @@ def test_no_definition_statement_or_note_copies_a_source(kg: KnowledgeGraph, lay
     for row in rows:
         w = words(row["o"])
         for i in range(len(w) - RUN + 1):
-            if f" {' '.join(w[i:i + RUN])} " in corpus:
-                copied.append(f"{row['s']} {row['p'].rsplit('#', 1)[1]}: ...{' '.join(w[i:i + RUN])}...")
+            if f" {' '.join(w[i : i + RUN])} " in corpus:
+                copied.append(f"{row['s']} {row['p'].rsplit('#', 1)[1]}: ...{' '.join(w[i : i + RUN])}...")
                 break
     assert copied == []

@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from exportcheck import entity_pairs, labels
 from probkg.cli import main
+from support.exportcheck import entity_pairs, labels
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -41,8 +41,9 @@ def svg_texts(path: Path) -> list[str]:
     return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
 
 
-@pytest.mark.parametrize("kind, smallest, largest", [("ratings", (600, 600), (4000, 4000)),
-                                                     ("network", (1500, 1000), (9000, 9000))])
+@pytest.mark.parametrize(
+    "kind, smallest, largest", [("ratings", (600, 600), (4000, 4000)), ("network", (1500, 1000), (9000, 9000))]
+)
 def test_png_is_a_valid_picture_of_sensible_size(pictures, kind, smallest, largest):
     path = pictures / f"{kind}.png"
     with Image.open(path) as image:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from probkg.engines import OxigraphEngine
-from probkg.paths import layout
-from probkg.queries import catalogue
-from probkg.results import ResultSet
+from probkg.core.paths import layout
+from probkg.sparql.catalogue import catalogue
+from probkg.sparql.engines import OxigraphEngine
+from probkg.sparql.results import ResultSet
 
 SAVED = catalogue(layout().queries)
 ID = "https://w3id.org/probation-kg/id/"
@@ -39,13 +39,19 @@ def test_ratings_timeline_follows_nps_wales_into_the_probation_service(run) -> N
 
 
 def test_band_changes_between_2019_and_2025(run) -> None:
-    rows = {(r["earlierStandard"], r["laterStandard"]): (r["earlierBand"], r["laterBand"], r["change"])
-            for r in run("band-changes")}
+    rows = {
+        (r["earlierStandard"], r["laterStandard"]): (r["earlierBand"], r["laterBand"], r["change"])
+        for r in run("band-changes")
+    }
     # 003 ratings: Leadership Good, Staff Requires improvement, Court reports and case allocation
     # Good, Statutory victim work Outstanding, overall Good. 004: Leadership, Staffing and overall
     # Requires improvement, Court work Inadequate, Victim work Good.
     assert rows == {
-        ("Overall rating (2019 framework)", "Overall rating (2025 framework)"): ("Good", "Requires improvement", "fell"),
+        ("Overall rating (2019 framework)", "Overall rating (2025 framework)"): (
+            "Good",
+            "Requires improvement",
+            "fell",
+        ),
         ("Leadership", "Leadership"): ("Good", "Requires improvement", "fell"),
         ("Staff", "Staffing"): ("Requires improvement", "Requires improvement", "held"),
         ("Court reports and case allocation", "Court work"): ("Good", "Inadequate", "fell"),
@@ -124,8 +130,14 @@ def test_structure_of_the_region_at_the_2025_inspection(run) -> None:
     units = {r["unitLabel"] for r in run("structure-at-inspection", inspection="inspection:2025-wales-region")}
     # 004: "The region consists of six PDUs: Swansea Neath Port Talbot, Cwm Taf Morgannwg, Dyfed
     # Powys, North Wales, Gwent, and Cardiff and the Vale of Glamorgan."
-    pdus = {"Swansea Neath Port Talbot PDU", "Cwm Taf Morgannwg PDU", "Dyfed Powys PDU", "North Wales PDU",
-            "Gwent PDU", "Cardiff and the Vale of Glamorgan PDU"}
+    pdus = {
+        "Swansea Neath Port Talbot PDU",
+        "Cwm Taf Morgannwg PDU",
+        "Dyfed Powys PDU",
+        "North Wales PDU",
+        "Gwent PDU",
+        "Cardiff and the Vale of Glamorgan PDU",
+    }
     assert pdus <= units
     # 004: "In 2023 Wales launched the Wales Victim Unit." - before the 2025 fieldwork, so present.
     assert "Wales Victim Unit" in units
@@ -151,11 +163,21 @@ def test_evidence_behind_a_finding(kg, run) -> None:
 def test_league_table(run) -> None:
     rows = {r["year"]: r for r in run("league-table")}
     # 003 ratings: 2 Outstanding (2.4, 3.2), 6 Good, 2 Requires improvement (1.2, 1.4); overall Good.
-    assert [rows["2018"][k] for k in ("overall", "outstanding", "good", "requiresImprovement", "inadequate")] == \
-        ["Good", "2", "6", "2", "0"]
+    assert [rows["2018"][k] for k in ("overall", "outstanding", "good", "requiresImprovement", "inadequate")] == [
+        "Good",
+        "2",
+        "6",
+        "2",
+        "0",
+    ]
     # 004 ratings: 1 Good (2.6), 3 Requires improvement (1.1, 1.2, 2.5), 4 Inadequate; overall RI.
-    assert [rows["2025"][k] for k in ("overall", "outstanding", "good", "requiresImprovement", "inadequate")] == \
-        ["Requires improvement", "0", "1", "3", "4"]
+    assert [rows["2025"][k] for k in ("overall", "outstanding", "good", "requiresImprovement", "inadequate")] == [
+        "Requires improvement",
+        "0",
+        "1",
+        "3",
+        "4",
+    ]
     assert list(rows) == ["2018", "2025"]  # better overall band first; 2019's fieldwork began in 2018
 
 
@@ -171,8 +193,10 @@ def test_nps_against_crc_in_gwent(run) -> None:
 
 
 def test_key_questions_2019_against_2025(run) -> None:
-    rows = {r["question"]: (float(r["earlierPercent"]), float(r["laterPercent"]), float(r["change"]))
-            for r in run("key-question-comparison")}
+    rows = {
+        r["question"]: (float(r["earlierPercent"]), float(r["laterPercent"]), float(r["change"]))
+        for r in run("key-question-comparison")
+    }
     assert len(rows) == 12
     # 003 "2.1.3 Does assessment focus sufficiently on keeping other people safe? 79%";
     # 004 "| Does assessment focus sufficiently on keeping other people safe? | 35% |".
@@ -217,8 +241,13 @@ def test_inspections(run) -> None:
 
 def test_sources(run) -> None:
     rows = {r["document"].rsplit("/", 1)[1]: r for r in run("sources")}
-    corpus = {"hmip-2019-nps-wales", "hmip-2025-wales-region", "bbc-2019-wales-workloads",
-              "blog-2019-nps-wales", "blog-2017-gwent"}
+    corpus = {
+        "hmip-2019-nps-wales",
+        "hmip-2025-wales-region",
+        "bbc-2019-wales-workloads",
+        "blog-2019-nps-wales",
+        "blog-2017-gwent",
+    }
     assert corpus <= set(rows)
     assert all(int(rows[d]["quotes"]) > 0 for d in corpus)
     # 001: "The BBC is not responsible for the content of external sites."
@@ -251,10 +280,29 @@ def test_history(run) -> None:
 
 
 def test_every_saved_query_has_an_answer_test() -> None:
-    tested = {"ratings-timeline", "band-changes", "recurring-problems", "entity-dossier",
-              "recommendations-by-addressee", "programme-waiting-lists", "key-questions-below",
-              "secondary-claims", "statistic-over-time", "structure-at-inspection",
-              "strengths-and-weaknesses", "finding-evidence", "league-table", "nps-vs-crc",
-              "key-question-comparison", "findings-by-theme", "systems-and-tools", "entity-search",
-              "inspections", "sources", "inspection-statistics", "most-criticised", "history"}
+    tested = {
+        "ratings-timeline",
+        "band-changes",
+        "recurring-problems",
+        "entity-dossier",
+        "recommendations-by-addressee",
+        "programme-waiting-lists",
+        "key-questions-below",
+        "secondary-claims",
+        "statistic-over-time",
+        "structure-at-inspection",
+        "strengths-and-weaknesses",
+        "finding-evidence",
+        "league-table",
+        "nps-vs-crc",
+        "key-question-comparison",
+        "findings-by-theme",
+        "systems-and-tools",
+        "entity-search",
+        "inspections",
+        "sources",
+        "inspection-statistics",
+        "most-criticised",
+        "history",
+    }
     assert set(SAVED) == tested

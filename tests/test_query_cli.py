@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from probkg.cli import main
-from probkg.errors import EXIT_BAD_INPUT
-from probkg.paths import Layout
-from probkg.queries import catalogue
-from probkg.results import FORMATS
+from probkg.core.errors import EXIT_BAD_INPUT
+from probkg.core.paths import Layout
+from probkg.sparql.catalogue import catalogue
+from probkg.sparql.results import FORMATS
 
 
 def run(*args: str):
@@ -73,8 +73,17 @@ def test_a_hostile_parameter_value_is_only_ever_a_value(engine: str) -> None:
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["results"]["bindings"] == []
     # Echoed back through a query, the value comes out exactly as it went in.
-    echo = run("query", "-q", "SELECT ?v WHERE { BIND(?_v AS ?v) }", "--param", f"v={HOSTILE}",
-               "--engine", engine, "--format", "json")
+    echo = run(
+        "query",
+        "-q",
+        "SELECT ?v WHERE { BIND(?_v AS ?v) }",
+        "--param",
+        f"v={HOSTILE}",
+        "--engine",
+        engine,
+        "--format",
+        "json",
+    )
     assert echo.exit_code == 0, echo.output
     assert json.loads(echo.output)["results"]["bindings"][0]["v"]["value"] == HOSTILE
     # As an IRI parameter: not a valid IRI, refused before any engine sees it.

@@ -8,8 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from probkg.cli import main
-from probkg.errors import EXIT_BAD_INPUT
-from probkg.remote import _Auth, graph_url
+from probkg.core.errors import EXIT_BAD_INPUT
+from probkg.release.upload import _Auth, graph_url
 
 
 def test_a_malformed_file_stops_the_upload_before_anything_is_sent(tmp_path: Path) -> None:
@@ -22,8 +22,10 @@ def test_a_malformed_file_stops_the_upload_before_anything_is_sent(tmp_path: Pat
 
 
 def test_graph_urls_use_indirect_identification() -> None:
-    assert graph_url("http://h/store", "https://w3id.org/probation-kg/graph/a b") == \
-        "http://h/store?graph=https%3A%2F%2Fw3id.org%2Fprobation-kg%2Fgraph%2Fa+b"
+    assert (
+        graph_url("http://h/store", "https://w3id.org/probation-kg/graph/a b")
+        == "http://h/store?graph=https%3A%2F%2Fw3id.org%2Fprobation-kg%2Fgraph%2Fa+b"
+    )
     assert graph_url("http://h/crud?x=1", "g").startswith("http://h/crud?x=1&graph=")
 
 

@@ -25,8 +25,10 @@ import rdflib
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from probkg.paths import GRAPH_BASE
-from serving import start_server
+from probkg.core.paths import GRAPH_BASE
+from support.serving import start_server
+
+pytestmark = pytest.mark.slow
 
 RESULTS = GRAPH_BASE + "graph/inspections/2025-wales-region-results"
 FRAMEWORKS = GRAPH_BASE + "graph/reference/frameworks"
@@ -86,8 +88,9 @@ def test_w3c_query_post_direct(client) -> None:
 
 def test_w3c_query_dataset_default_graphs_get(client) -> None:
     ask = f"ASK {{ {IN_RESULTS} . {IN_FRAMEWORKS} . }}"
-    both = client.get("/sparql", params=[("query", ask), ("default-graph-uri", RESULTS),
-                                         ("default-graph-uri", FRAMEWORKS)])
+    both = client.get(
+        "/sparql", params=[("query", ask), ("default-graph-uri", RESULTS), ("default-graph-uri", FRAMEWORKS)]
+    )
     assert boolean(both) is True
     # Control: with one of the two graphs as the default graph, the other's triple is not seen.
     one = client.get("/sparql", params=[("query", ask), ("default-graph-uri", RESULTS)])
@@ -95,8 +98,12 @@ def test_w3c_query_dataset_default_graphs_get(client) -> None:
 
 
 def test_w3c_query_dataset_default_graphs_post(client) -> None:
-    r = client.post("/sparql", params=[("default-graph-uri", RESULTS), ("default-graph-uri", FRAMEWORKS)],
-                    content=f"ASK {{ {IN_RESULTS} . {IN_FRAMEWORKS} . }}", headers=DIRECT)
+    r = client.post(
+        "/sparql",
+        params=[("default-graph-uri", RESULTS), ("default-graph-uri", FRAMEWORKS)],
+        content=f"ASK {{ {IN_RESULTS} . {IN_FRAMEWORKS} . }}",
+        headers=DIRECT,
+    )
     assert boolean(r) is True
 
 
@@ -104,39 +111,50 @@ NAMED_ASK = f"ASK {{ GRAPH ?g1 {{ {IN_RESULTS} }} GRAPH ?g2 {{ {IN_FRAMEWORKS} }
 
 
 def test_w3c_query_dataset_named_graphs_post(client) -> None:
-    r = client.post("/sparql", params=[("named-graph-uri", RESULTS), ("named-graph-uri", FRAMEWORKS)],
-                    content=NAMED_ASK, headers=DIRECT)
+    r = client.post(
+        "/sparql",
+        params=[("named-graph-uri", RESULTS), ("named-graph-uri", FRAMEWORKS)],
+        content=NAMED_ASK,
+        headers=DIRECT,
+    )
     assert boolean(r) is True
     control = client.post("/sparql", params=[("named-graph-uri", RESULTS)], content=NAMED_ASK, headers=DIRECT)
     assert boolean(control) is False
 
 
 def test_w3c_query_dataset_named_graphs_get(client) -> None:
-    r = client.get("/sparql", params=[("query", NAMED_ASK), ("named-graph-uri", RESULTS),
-                                      ("named-graph-uri", FRAMEWORKS)])
+    r = client.get(
+        "/sparql", params=[("query", NAMED_ASK), ("named-graph-uri", RESULTS), ("named-graph-uri", FRAMEWORKS)]
+    )
     assert boolean(r) is True
 
 
 def test_w3c_query_dataset_full(client) -> None:
     ask = f"ASK {{ {IN_DOCUMENTS} GRAPH ?g1 {{ {IN_RESULTS} }} GRAPH ?g2 {{ {IN_FRAMEWORKS} }} }}"
-    r = client.post("/sparql", params=[("default-graph-uri", DOCUMENTS), ("named-graph-uri", RESULTS),
-                                       ("named-graph-uri", FRAMEWORKS)], content=ask, headers=DIRECT)
+    r = client.post(
+        "/sparql",
+        params=[("default-graph-uri", DOCUMENTS), ("named-graph-uri", RESULTS), ("named-graph-uri", FRAMEWORKS)],
+        content=ask,
+        headers=DIRECT,
+    )
     assert boolean(r) is True
 
 
 def test_w3c_query_multiple_dataset(client) -> None:
     """The protocol's dataset overrides the query's FROM."""
     ask = f"ASK FROM <{DOCUMENTS}> {{ GRAPH ?g1 {{ {IN_RESULTS} }} GRAPH ?g2 {{ {IN_FRAMEWORKS} }} }}"
-    r = client.post("/sparql", params=[("named-graph-uri", RESULTS), ("named-graph-uri", FRAMEWORKS)],
-                    content=ask, headers=DIRECT)
+    r = client.post(
+        "/sparql", params=[("named-graph-uri", RESULTS), ("named-graph-uri", FRAMEWORKS)], content=ask, headers=DIRECT
+    )
     assert boolean(r) is True
     # Without the protocol's named graphs the query's FROM alone leaves none to match.
     assert boolean(client.post("/sparql", content=ask, headers=DIRECT)) is False
 
 
 def test_w3c_query_content_type_select(client) -> None:
-    r = client.post("/sparql", params={"default-graph-uri": DOCUMENTS}, content="SELECT (1 AS ?value) {}",
-                    headers=DIRECT)
+    r = client.post(
+        "/sparql", params={"default-graph-uri": DOCUMENTS}, content="SELECT (1 AS ?value) {}", headers=DIRECT
+    )
     assert r.status_code == 200 and r.headers["content-type"].split(";")[0] in TABULAR_TYPES
 
 
@@ -146,43 +164,62 @@ def test_w3c_query_content_type_ask(client) -> None:
 
 
 def test_w3c_query_content_type_describe(client) -> None:
-    r = client.post("/sparql", params={"default-graph-uri": DOCUMENTS}, content="DESCRIBE <http://example.org/>",
-                    headers=DIRECT)
+    r = client.post(
+        "/sparql", params={"default-graph-uri": DOCUMENTS}, content="DESCRIBE <http://example.org/>", headers=DIRECT
+    )
     assert r.status_code == 200 and r.headers["content-type"].split(";")[0] in RDF_TYPES
 
 
 def test_w3c_query_content_type_construct(client) -> None:
-    r = client.post("/sparql", params={"default-graph-uri": DOCUMENTS}, content="CONSTRUCT { <s> <p> 1 } WHERE {}",
-                    headers=DIRECT)
+    r = client.post(
+        "/sparql", params={"default-graph-uri": DOCUMENTS}, content="CONSTRUCT { <s> <p> 1 } WHERE {}", headers=DIRECT
+    )
     assert r.status_code == 200 and r.headers["content-type"].split(";")[0] in RDF_TYPES
     graph = rdflib.Graph().parse(data=r.text, format="turtle")
     assert len(graph) == 1  # <s> and <p> resolved against the endpoint's address
 
 
-@pytest.mark.parametrize("name, method, path, body, headers", [
-    ("bad_query_method", "PUT", "/sparql?query=ASK%20%7B%7D", b"", FORM),
-    ("bad_multiple_queries", "GET", "/sparql?query=ASK%20%7B%7D&query=SELECT%20%2A%20%7B%7D", None, {}),
-    ("bad_query_wrong_media_type", "POST", "/sparql", b"ASK {}", {"Content-Type": "text/plain"}),
-    ("bad_query_missing_form_type", "POST", "/sparql", b"query=ASK%20%7B%7D", {}),
-    ("bad_query_missing_direct_type", "POST", "/sparql", b"ASK {}", {}),
-    ("bad_query_non_utf8", "POST", "/sparql", "ASK {}".encode("utf-16"),
-     {"Content-Type": "application/sparql-query; charset=UTF-16"}),
-    ("bad_query_syntax", "GET", "/sparql?query=ASK%20%7B", None, {}),
-    ("bad_update_get", "GET", "/sparql?update=CLEAR%20ALL", None, {}),
-    ("bad_multiple_updates", "POST", "/sparql", b"update=CLEAR%20NAMED&update=CLEAR%20DEFAULT", FORM),
-    ("bad_update_wrong_media_type", "POST", "/sparql", b"CLEAR NAMED", {"Content-Type": "text/plain"}),
-    ("bad_update_missing_form_type", "POST", "/sparql", b"update=CLEAR%20NAMED", {}),
-    ("bad_update_non_utf8", "POST", "/sparql", "CLEAR NAMED".encode("utf-16"),
-     {"Content-Type": "application/sparql-update; charset=UTF-16"}),
-    ("bad_update_syntax", "POST", "/sparql", b"update=CLEAR%20XYZ", FORM),
-    ("bad_update_dataset_conflict", "POST", "/sparql?using-named-graph-uri=http%3A%2F%2Fexample%2Fpeople",
-     b"WITH <http://example/addresses> DELETE { ?p ?q 'Bill' } INSERT { ?p ?q 'William' } WHERE { ?p ?q 'Bill' }",
-     {"Content-Type": "application/sparql-update"}),
-    # update_post_form, update_post_direct and the update_dataset_* tests expect an update
-    # to succeed; on this read-only endpoint each must be refused instead.
-    ("update_post_form", "POST", "/sparql", b"update=CLEAR%20ALL", FORM),
-    ("update_post_direct", "POST", "/sparql", b"CLEAR ALL", {"Content-Type": "application/sparql-update"}),
-])
+@pytest.mark.parametrize(
+    "name, method, path, body, headers",
+    [
+        ("bad_query_method", "PUT", "/sparql?query=ASK%20%7B%7D", b"", FORM),
+        ("bad_multiple_queries", "GET", "/sparql?query=ASK%20%7B%7D&query=SELECT%20%2A%20%7B%7D", None, {}),
+        ("bad_query_wrong_media_type", "POST", "/sparql", b"ASK {}", {"Content-Type": "text/plain"}),
+        ("bad_query_missing_form_type", "POST", "/sparql", b"query=ASK%20%7B%7D", {}),
+        ("bad_query_missing_direct_type", "POST", "/sparql", b"ASK {}", {}),
+        (
+            "bad_query_non_utf8",
+            "POST",
+            "/sparql",
+            "ASK {}".encode("utf-16"),
+            {"Content-Type": "application/sparql-query; charset=UTF-16"},
+        ),
+        ("bad_query_syntax", "GET", "/sparql?query=ASK%20%7B", None, {}),
+        ("bad_update_get", "GET", "/sparql?update=CLEAR%20ALL", None, {}),
+        ("bad_multiple_updates", "POST", "/sparql", b"update=CLEAR%20NAMED&update=CLEAR%20DEFAULT", FORM),
+        ("bad_update_wrong_media_type", "POST", "/sparql", b"CLEAR NAMED", {"Content-Type": "text/plain"}),
+        ("bad_update_missing_form_type", "POST", "/sparql", b"update=CLEAR%20NAMED", {}),
+        (
+            "bad_update_non_utf8",
+            "POST",
+            "/sparql",
+            "CLEAR NAMED".encode("utf-16"),
+            {"Content-Type": "application/sparql-update; charset=UTF-16"},
+        ),
+        ("bad_update_syntax", "POST", "/sparql", b"update=CLEAR%20XYZ", FORM),
+        (
+            "bad_update_dataset_conflict",
+            "POST",
+            "/sparql?using-named-graph-uri=http%3A%2F%2Fexample%2Fpeople",
+            b"WITH <http://example/addresses> DELETE { ?p ?q 'Bill' } INSERT { ?p ?q 'William' } WHERE { ?p ?q 'Bill' }",
+            {"Content-Type": "application/sparql-update"},
+        ),
+        # update_post_form, update_post_direct and the update_dataset_* tests expect an update
+        # to succeed; on this read-only endpoint each must be refused instead.
+        ("update_post_form", "POST", "/sparql", b"update=CLEAR%20ALL", FORM),
+        ("update_post_direct", "POST", "/sparql", b"CLEAR ALL", {"Content-Type": "application/sparql-update"}),
+    ],
+)
 def test_w3c_bad_requests_get_a_4xx(client, name, method, path, body, headers) -> None:
     r = client.request(method, path, content=body, headers=headers)
     assert 400 <= r.status_code < 500, (name, r.status_code, r.text)
@@ -190,18 +227,23 @@ def test_w3c_bad_requests_get_a_4xx(client, name, method, path, body, headers) -
 
 # --- formats and negotiation ---------------------------------------------------------
 
-SELECT = f"SELECT ?band ?standard WHERE {{ <{RATING}> pko:band/skos:prefLabel ?band ; pko:standard/rdfs:label ?standard }}"
+SELECT = (
+    f"SELECT ?band ?standard WHERE {{ <{RATING}> pko:band/skos:prefLabel ?band ; pko:standard/rdfs:label ?standard }}"
+)
 
 
-@pytest.mark.parametrize("accept, media", [
-    ("application/sparql-results+json", "application/sparql-results+json"),
-    ("application/json", "application/sparql-results+json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("text/csv", "text/csv"),
-    ("text/tab-separated-values", "text/tab-separated-values"),
-    ("text/html,application/xhtml+xml;q=0.9,*/*;q=0.8", "application/sparql-results+json"),
-    ("text/csv;q=0.5, application/sparql-results+xml", "application/sparql-results+xml"),
-])
+@pytest.mark.parametrize(
+    "accept, media",
+    [
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("text/html,application/xhtml+xml;q=0.9,*/*;q=0.8", "application/sparql-results+json"),
+        ("text/csv;q=0.5, application/sparql-results+xml", "application/sparql-results+xml"),
+    ],
+)
 def test_select_results_follow_accept(client, accept: str, media: str) -> None:
     r = client.get("/sparql", params={"query": SELECT}, headers={"Accept": accept})
     assert r.status_code == 200 and r.headers["content-type"] == f"{media}; charset=utf-8"
@@ -217,10 +259,15 @@ def test_csv_and_tsv_follow_the_w3c_formats(client) -> None:
     assert as_tsv.text == '?band\t?standard\n"Good"@en\t"Victim work"@en\n'
 
 
-@pytest.mark.parametrize("name, media, parse_as", [
-    ("turtle", "text/turtle", "turtle"), ("ntriples", "application/n-triples", "nt"),
-    ("jsonld", "application/ld+json", "json-ld"), ("rdfxml", "application/rdf+xml", "xml"),
-])
+@pytest.mark.parametrize(
+    "name, media, parse_as",
+    [
+        ("turtle", "text/turtle", "turtle"),
+        ("ntriples", "application/n-triples", "nt"),
+        ("jsonld", "application/ld+json", "json-ld"),
+        ("rdfxml", "application/rdf+xml", "xml"),
+    ],
+)
 def test_construct_in_every_rdf_format(client, name: str, media: str, parse_as: str) -> None:
     query = f"CONSTRUCT {{ <{RATING}> ?p ?o }} WHERE {{ <{RATING}> ?p ?o }}"
     by_param = client.get("/sparql", params={"query": query, "format": name})
@@ -228,8 +275,11 @@ def test_construct_in_every_rdf_format(client, name: str, media: str, parse_as: 
     for r in (by_param, by_accept):
         assert r.status_code == 200 and r.headers["content-type"].startswith(media)
         graph = rdflib.Graph().parse(data=r.text, format=parse_as)
-        assert (rdflib.URIRef(RATING), rdflib.URIRef("https://w3id.org/probation-kg/ontology#band"),
-                rdflib.URIRef("https://w3id.org/probation-kg/id/vocab/band-good")) in graph
+        assert (
+            rdflib.URIRef(RATING),
+            rdflib.URIRef("https://w3id.org/probation-kg/ontology#band"),
+            rdflib.URIRef("https://w3id.org/probation-kg/id/vocab/band-good"),
+        ) in graph
 
 
 def test_a_format_that_does_not_fit_the_result_is_406(client) -> None:
@@ -288,7 +338,10 @@ def test_sparqlwrapper_select_ask_construct(server, method) -> None:
         tabular = wrapper(server, fmt, method)
         tabular.setQuery(SELECT)
         text = tabular.queryAndConvert().decode("utf-8")
-        assert list(csv.reader(io.StringIO(text), delimiter=delimiter))[0] in (["band", "standard"], ["?band", "?standard"])
+        assert list(csv.reader(io.StringIO(text), delimiter=delimiter))[0] in (
+            ["band", "standard"],
+            ["?band", "?standard"],
+        )
 
     ask = wrapper(server, JSON, method)
     ask.setQuery(f"ASK {{ <{RATING}> pko:band vocab:band-good }}")
@@ -319,7 +372,7 @@ def test_sparqlwrapper_sees_errors_as_errors(server) -> None:
 
 
 def test_the_api_lists_every_saved_query(client, lay) -> None:
-    from probkg.queries import catalogue
+    from probkg.sparql.catalogue import catalogue
 
     listed = client.get("/api/queries").json()["queries"]
     assert {q["name"] for q in listed} == set(catalogue(lay.queries))
@@ -331,8 +384,9 @@ def test_a_saved_query_runs_with_a_parameter_as_json_and_csv(client) -> None:
     params = {"body": "organisation:probation-service-wales"}
     rows = client.get("/api/queries/ratings-timeline", params=params).json()["results"]["bindings"]
     # 004: "| R 2.6 Victim work | Good |"
-    assert ("2.6", "Victim work", "Good") in {(r["code"]["value"], r["standard"]["value"], r["band"]["value"])
-                                              for r in rows}
+    assert ("2.6", "Victim work", "Good") in {
+        (r["code"]["value"], r["standard"]["value"], r["band"]["value"]) for r in rows
+    }
     as_csv = client.get("/api/queries/ratings-timeline", params={**params, "format": "csv"})
     assert as_csv.headers["content-type"].startswith("text/csv")
     table = list(csv.DictReader(io.StringIO(as_csv.text)))
@@ -353,7 +407,7 @@ def test_saved_query_parameter_errors_are_400_json(client) -> None:
 def test_the_openapi_document_is_valid_and_covers_every_query(client, lay) -> None:
     from openapi_spec_validator import validate
 
-    from probkg.queries import catalogue
+    from probkg.sparql.catalogue import catalogue
 
     document = client.get("/api/openapi.json").json()
     validate(document)
@@ -377,15 +431,19 @@ def test_an_entity_is_a_page_for_people(client) -> None:
     assert "An inspection of Probation Services – Wales region" in body.text or "/id/document/" in body.text
 
 
-@pytest.mark.parametrize("accept, parse_as", [("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
-                                              ("application/n-triples", "nt")])
+@pytest.mark.parametrize(
+    "accept, parse_as", [("text/turtle", "turtle"), ("application/ld+json", "json-ld"), ("application/n-triples", "nt")]
+)
 def test_an_entity_is_rdf_for_programs(client, accept: str, parse_as: str) -> None:
     r = client.get("/id/rating/2025-wales-region-2-6", headers={"Accept": accept})
     assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
     assert "accept" in r.headers.get("vary", "").lower()
     graph = rdflib.Graph().parse(data=r.text, format=parse_as)
-    assert (rdflib.URIRef(RATING), rdflib.URIRef("https://w3id.org/probation-kg/ontology#standard"),
-            rdflib.URIRef(STANDARD)) in graph
+    assert (
+        rdflib.URIRef(RATING),
+        rdflib.URIRef("https://w3id.org/probation-kg/ontology#standard"),
+        rdflib.URIRef(STANDARD),
+    ) in graph
 
 
 def test_an_unknown_entity_is_404(client) -> None:
@@ -398,8 +456,15 @@ def test_the_web_page_serves_everything_itself(client) -> None:
     assert page.status_code == 200
     csp = page.headers["content-security-policy"]
     assert "default-src 'self'" in csp and "http" not in csp
-    assert "//" not in page.text.replace("https://w3id.org/", "").replace("http://www.w3.org/", "") \
-        .replace("http://purl.org/", "").replace("https://schema.org/", "").split("<main>")[0].split("</title>")[1]
+    assert (
+        "//"
+        not in page.text.replace("https://w3id.org/", "")
+        .replace("http://www.w3.org/", "")
+        .replace("http://purl.org/", "")
+        .replace("https://schema.org/", "")
+        .split("<main>")[0]
+        .split("</title>")[1]
+    )
     for asset in ("/static/app.js", "/static/style.css"):
         assert client.get(asset).status_code == 200
     assert client.get("/health").json()["status"] == "ok"

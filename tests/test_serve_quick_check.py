@@ -17,10 +17,10 @@ import json
 
 import pytest
 
-from probkg import worker_ops
-from probkg.engines import with_prologue
-from probkg.sparql_guard import QUICK_MAX, check_query, quick_check
-from serving import Canary, dataset_copy
+from probkg.serve import handler as worker_ops
+from probkg.sparql.engines import with_prologue
+from probkg.sparql.guard import QUICK_MAX, check_query, quick_check
+from support.serving import Canary, dataset_copy
 
 LOOKUP = "SELECT ?band WHERE { rating:2025-wales-region-2-6 pko:band/skos:prefLabel ?band }"
 
@@ -98,24 +98,36 @@ def test_a_service_however_written_is_still_refused_and_never_called(handler, te
 def test_the_escaped_quote_trick_never_reaches_the_canary(handler) -> None:
     # Normalised, both parsers see two long strings and no SERVICE: it may be answered, never called.
     with Canary() as canary:
-        reply = ask(handler, 'SELECT * WHERE { BIND("\\u0022" AS ?a) SERVICE <%s> { ?s ?p ?o } BIND("\\u0022" AS ?b) }'
-                    % canary.url)
+        reply = ask(
+            handler,
+            f'SELECT * WHERE {{ BIND("\\u0022" AS ?a) SERVICE <{canary.url}> {{ ?s ?p ?o }} BIND("\\u0022" AS ?b) }}',
+        )
         assert reply["status"] in (200, 400, 403)
         assert canary.hits == []
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }",
-    "select * from named <http://example.org/data.ttl> where { graph ?g { ?s ?p ?o } }",
-    "SELECT * \\u0046ROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }",
+        "select * from named <http://example.org/data.ttl> where { graph ?g { ?s ?p ?o } }",
+        "SELECT * \\u0046ROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+    ],
+)
 def test_a_foreign_dataset_clause_is_still_refused(handler, query: str) -> None:
     reply = ask(handler, query)
     assert reply["status"] == 403 and "not accepted" in reply["error"], reply
 
 
-@pytest.mark.parametrize("query", ["INSERT DATA { <http://example.org/s> <http://example.org/p> 1 }",
-                                   "DELETE WHERE { ?s ?p ?o }", "DROP ALL", "CLEAR ALL"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "INSERT DATA { <http://example.org/s> <http://example.org/p> 1 }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "DROP ALL",
+        "CLEAR ALL",
+    ],
+)
 def test_an_update_is_still_refused_as_one(handler, query: str) -> None:
     assert quick_check(query) == query  # Oxigraph's parser sees it first, and rejects it
     reply = ask(handler, query)

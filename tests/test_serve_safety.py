@@ -30,7 +30,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from serving import Canary, start_server
+from support.serving import Canary, start_server
+
+pytestmark = pytest.mark.slow
 
 TIMEOUT = 3.0
 # Runaways: cross products with ORDER BY. Sorting all 4e8 rows of the first grows by about
@@ -45,8 +47,21 @@ DUMP = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 @pytest.fixture(scope="module")
 def guarded(tmp_path_factory):
     """Two workers, a queue of two, a 3 s deadline; the parse-tree guard is the only network barrier."""
-    srv = start_server(tmp_path_factory, "guarded", "--timeout", str(TIMEOUT), "--workers", "2", "--queue", "2",
-                       "--max-rows", "100000", "--worker-memory", "1024", "--no-network-isolation")
+    srv = start_server(
+        tmp_path_factory,
+        "guarded",
+        "--timeout",
+        str(TIMEOUT),
+        "--workers",
+        "2",
+        "--queue",
+        "2",
+        "--max-rows",
+        "100000",
+        "--worker-memory",
+        "1024",
+        "--no-network-isolation",
+    )
     yield srv
     srv.stop()
 
@@ -92,22 +107,43 @@ def wait_until_idle(server, workers: int = 2, limit: float = 60) -> None:
 # --- read-only ---------------------------------------------------------------------------
 
 WRITES = [
-    ("POST", "/sparql", {"Content-Type": "application/sparql-update"},
-     b"INSERT DATA { <http://example.org/s> <http://example.org/p> 1 }"),
-    ("POST", "/sparql", {"Content-Type": "application/x-www-form-urlencoded"},
-     b"update=DELETE%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D"),
+    (
+        "POST",
+        "/sparql",
+        {"Content-Type": "application/sparql-update"},
+        b"INSERT DATA { <http://example.org/s> <http://example.org/p> 1 }",
+    ),
+    (
+        "POST",
+        "/sparql",
+        {"Content-Type": "application/x-www-form-urlencoded"},
+        b"update=DELETE%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D",
+    ),
     ("GET", "/sparql?update=DROP%20ALL", {}, None),
     ("POST", "/sparql", {"Content-Type": "application/x-www-form-urlencoded"}, b"query=DROP%20ALL"),
-    ("POST", "/sparql", {"Content-Type": "application/sparql-query"},
-     b"INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> <http://example.org/p> 1 } }"),
+    (
+        "POST",
+        "/sparql",
+        {"Content-Type": "application/sparql-query"},
+        b"INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> <http://example.org/p> 1 } }",
+    ),
     ("POST", "/sparql", {"Content-Type": "application/sparql-query"}, b"CLEAR ALL"),
     ("POST", "/sparql", {"Content-Type": "application/sparql-query"}, b"LOAD <http://127.0.0.1:9/data.ttl>"),
     ("POST", "/sparql", {"Content-Type": "application/sparql-query"}, b"SELECT * WHERE { ?s ?p ?o } ; DROP ALL"),
     ("PUT", "/sparql", {"Content-Type": "text/turtle"}, b"<http://example.org/s> <http://example.org/p> 1 ."),
-    ("PUT", "/sparql?graph=http%3A%2F%2Fexample.org%2Fg", {"Content-Type": "text/turtle"},
-     b"<http://example.org/s> <http://example.org/p> 1 ."),
+    (
+        "PUT",
+        "/sparql?graph=http%3A%2F%2Fexample.org%2Fg",
+        {"Content-Type": "text/turtle"},
+        b"<http://example.org/s> <http://example.org/p> 1 .",
+    ),
     ("POST", "/sparql?default", {"Content-Type": "text/turtle"}, b"<http://example.org/s> <http://example.org/p> 1 ."),
-    ("POST", "/sparql", {"Content-Type": "application/n-triples"}, b"<http://example.org/s> <http://example.org/p> 1 ."),
+    (
+        "POST",
+        "/sparql",
+        {"Content-Type": "application/n-triples"},
+        b"<http://example.org/s> <http://example.org/p> 1 .",
+    ),
     ("DELETE", "/sparql", {}, None),
     ("DELETE", "/sparql?graph=https%3A%2F%2Fw3id.org%2Fprobation-kg%2Fgraph%2Fgraph%2Fsources%2Fdocuments", {}, None),
     ("PATCH", "/sparql", {"Content-Type": "application/sparql-update"}, b"CLEAR ALL"),
@@ -182,8 +218,11 @@ def test_no_request_makes_the_server_reach_out(which: str, request) -> None:
             else:
                 assert r.status_code in (400, 403), (data, r.status_code, r.text)
         # The same through the web API: a parameter value is only ever a value.
-        r = httpx.get(server.url + "/api/queries/entity-search",
-                      params={"text": f"x\" }} SERVICE <{canary.url}> {{ ?s ?p ?o }} #"}, timeout=30)
+        r = httpx.get(
+            server.url + "/api/queries/entity-search",
+            params={"text": f'x" }} SERVICE <{canary.url}> {{ ?s ?p ?o }} #'},
+            timeout=30,
+        )
         assert r.status_code == 200 and r.json()["results"]["bindings"] == []
         time.sleep(0.5)  # anything in flight would have arrived by now
         assert canary.hits == [], canary.hits
@@ -193,8 +232,9 @@ def test_no_request_makes_the_server_reach_out(which: str, request) -> None:
 # --- a hard deadline -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("query, stopped_by", [(RUNAWAY, "deadlines"), (RUNAWAY_SORT, None)],
-                         ids=["deadline", "deadline-or-memory-cap"])
+@pytest.mark.parametrize(
+    "query, stopped_by", [(RUNAWAY, "deadlines"), (RUNAWAY_SORT, None)], ids=["deadline", "deadline-or-memory-cap"]
+)
 def test_a_runaway_query_is_stopped_and_others_are_served_meanwhile(guarded, query, stopped_by) -> None:
     wait_until_idle(guarded)
     before = guarded.health()
@@ -225,7 +265,9 @@ def children(pid: int) -> list[int]:
 
 def zygote_and_workers(server) -> tuple[int, list[int]]:
     """The server's one worker-module child (the zygote, which loaded the dataset) and its children."""
-    (zygote,) = [c for c in children(server.proc.pid) if "probkg.worker" in Path(f"/proc/{c}/cmdline").read_text()]
+    (zygote,) = [
+        c for c in children(server.proc.pid) if "probkg.serve.zygote" in Path(f"/proc/{c}/cmdline").read_text()
+    ]
     return zygote, children(zygote)
 
 
@@ -319,8 +361,11 @@ def test_beyond_the_workers_and_queue_requests_get_429_and_health_stays_fast(gua
 def test_a_result_over_max_rows_is_refused_never_cut(small) -> None:
     exactly = sparql(small, "SELECT ?s WHERE { ?s ?p ?o } LIMIT 100", format="csv")
     assert exactly.status_code == 200 and len(exactly.text.splitlines()) == 101
-    for query in ("SELECT ?s WHERE { ?s ?p ?o } LIMIT 101", "SELECT * WHERE { ?s ?p ?o }",
-                  "CONSTRUCT WHERE { ?s ?p ?o }"):
+    for query in (
+        "SELECT ?s WHERE { ?s ?p ?o } LIMIT 101",
+        "SELECT * WHERE { ?s ?p ?o }",
+        "CONSTRUCT WHERE { ?s ?p ?o }",
+    ):
         for fmt in ("json", "csv", None):
             r = sparql(small, query, **({"format": fmt} if fmt else {}))
             if query.startswith("CONSTRUCT") and fmt:
@@ -333,8 +378,12 @@ def test_a_result_over_max_rows_is_refused_never_cut(small) -> None:
 
 def test_large_bodies_and_long_urls_are_refused_before_parsing(small) -> None:
     filler = "#" + "x" * 5000 + "\n"
-    big = httpx.post(small.url + "/sparql", content=filler + "ASK {}", timeout=30,
-                     headers={"Content-Type": "application/sparql-query"})
+    big = httpx.post(
+        small.url + "/sparql",
+        content=filler + "ASK {}",
+        timeout=30,
+        headers={"Content-Type": "application/sparql-query"},
+    )
     assert big.status_code == 413
 
     def chunks():  # no Content-Length: counted as it arrives
@@ -342,16 +391,21 @@ def test_large_bodies_and_long_urls_are_refused_before_parsing(small) -> None:
             yield b"#" + b"x" * 1000 + b"\n"
         yield b"ASK {}"
 
-    streamed = httpx.post(small.url + "/sparql", content=chunks(), timeout=30,
-                          headers={"Content-Type": "application/sparql-query"})
+    streamed = httpx.post(
+        small.url + "/sparql", content=chunks(), timeout=30, headers={"Content-Type": "application/sparql-query"}
+    )
     assert streamed.status_code == 413
     long_url = httpx.get(small.url + "/sparql", params={"query": filler + "ASK {}"}, timeout=30)
     assert long_url.status_code == 414
     # Just under both limits, the same kind of request is fine.
     short = "#" + "x" * 1000 + "\nASK {}"
     assert httpx.get(small.url + "/sparql", params={"query": short}, timeout=30).status_code == 200
-    assert httpx.post(small.url + "/sparql", content=short, timeout=30,
-                      headers={"Content-Type": "application/sparql-query"}).status_code == 200
+    assert (
+        httpx.post(
+            small.url + "/sparql", content=short, timeout=30, headers={"Content-Type": "application/sparql-query"}
+        ).status_code
+        == 200
+    )
 
 
 def raw_request(server, head: bytes) -> bytes:

@@ -10,16 +10,41 @@ import rdflib
 from pyshacl.entrypoints import meta_validate
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
-from probkg import lint, validate
-from probkg.paths import Layout
-from probkg.report import PKS
+from probkg.checks import lint, validate
+from probkg.checks.report import PKS
+from probkg.core.paths import Layout
 
 CONSTRAINT_PARAMETERS = {
-    SH[name] for name in (
-        "class", "datatype", "nodeKind", "minCount", "maxCount", "minInclusive", "maxInclusive", "minExclusive",
-        "maxExclusive", "minLength", "maxLength", "pattern", "languageIn", "uniqueLang", "equals", "disjoint",
-        "lessThan", "lessThanOrEquals", "not", "and", "or", "xone", "node", "qualifiedValueShape", "closed",
-        "hasValue", "in", "sparql",
+    SH[name]
+    for name in (
+        "class",
+        "datatype",
+        "nodeKind",
+        "minCount",
+        "maxCount",
+        "minInclusive",
+        "maxInclusive",
+        "minExclusive",
+        "maxExclusive",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "languageIn",
+        "uniqueLang",
+        "equals",
+        "disjoint",
+        "lessThan",
+        "lessThanOrEquals",
+        "not",
+        "and",
+        "or",
+        "xone",
+        "node",
+        "qualifiedValueShape",
+        "closed",
+        "hasValue",
+        "in",
+        "sparql",
     )
 }
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
@@ -76,16 +101,25 @@ def test_severities_are_used_as_documented(shapes: validate.Shapes) -> None:
 def test_every_class_of_the_data_has_a_node_shape(real, shapes: validate.Shapes) -> None:
     """Each class instantiated in graph/ is the target of a node shape, itself or through a superclass."""
     union = real.data.union
-    targeted = {o for s in shapes.graph.subjects(RDF.type, SH.NodeShape) for o in shapes.graph.objects(s, SH.targetClass)}
-    used = {o for name in real.data.files if not real.data.is_ontology(name)
-            for _, p, o in real.data.triples_of(name) if p == RDF.type}
+    targeted = {
+        o for s in shapes.graph.subjects(RDF.type, SH.NodeShape) for o in shapes.graph.objects(s, SH.targetClass)
+    }
+    used = {
+        o
+        for name in real.data.files
+        if not real.data.is_ontology(name)
+        for _, p, o in real.data.triples_of(name)
+        if p == RDF.type
+    }
     uncovered = sorted(str(c) for c in used if not targeted & set(union.transitive_objects(c, RDFS.subClassOf)))
     assert uncovered == []
 
 
 def test_every_class_of_ours_has_a_node_shape(real, shapes: validate.Shapes) -> None:
     union = real.data.union
-    targeted = {o for s in shapes.graph.subjects(RDF.type, SH.NodeShape) for o in shapes.graph.objects(s, SH.targetClass)}
+    targeted = {
+        o for s in shapes.graph.subjects(RDF.type, SH.NodeShape) for o in shapes.graph.objects(s, SH.targetClass)
+    }
     ours = {c for c in real.data.ontology().subjects(RDF.type, OWL.Class) if str(c).startswith(lint.PKO)}
     uncovered = sorted(str(c) for c in ours if not targeted & set(union.transitive_objects(c, RDFS.subClassOf)))
     assert uncovered == []
@@ -109,7 +143,9 @@ def test_shapes_files_follow_the_conventions(lay: Layout, name: str) -> None:
         if not block_lines or block_lines[0].startswith("@prefix") or block_lines[0].startswith("<"):
             continue
         subject = block_lines[0]
-        assert re.fullmatch(r"pks:[A-Za-z][\w-]*", subject), f"{name}: a shape outside pks: or a stray line: {subject!r}"
+        assert re.fullmatch(r"pks:[A-Za-z][\w-]*", subject), (
+            f"{name}: a shape outside pks: or a stray line: {subject!r}"
+        )
         assert block_lines[1].startswith("    a "), f"{name}: {subject}: `a` must come first"
         predicates = [line.split()[0] for line in block_lines[2:] if re.match(r"    [a-z]\w*:", line)]
         assert predicates == sorted(predicates), f"{name}: {subject}: predicates not sorted: {predicates}"

@@ -14,8 +14,8 @@ import textwrap
 import pyoxigraph as ox
 import pytest
 
-from probkg.sparql_guard import Refused, check_query, normalise
-from serving import Canary
+from probkg.sparql.guard import Refused, check_query, normalise
+from support.serving import Canary
 
 OURS = "https://w3id.org/probation-kg/graph/graph/inspections/2025-wales-region-results"
 ALLOWED = frozenset({OURS})
@@ -27,48 +27,60 @@ def refusal(text: str) -> Refused:
     return caught.value
 
 
-@pytest.mark.parametrize("text, form", [
-    ("SELECT * WHERE { ?s ?p ?o }", "SELECT"),
-    ("ASK {}", "ASK"),
-    ("CONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT"),
-    ("DESCRIBE <https://w3id.org/probation-kg/id/system/visor>", "DESCRIBE"),
-    # 'Service' in data or strings is just data: only the SERVICE keyword's pattern is refused.
-    ('SELECT * WHERE { ?s ?p "Probation Service" . ?service ?p ?o }', "SELECT"),
-])
+@pytest.mark.parametrize(
+    "text, form",
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", "SELECT"),
+        ("ASK {}", "ASK"),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT"),
+        ("DESCRIBE <https://w3id.org/probation-kg/id/system/visor>", "DESCRIBE"),
+        # 'Service' in data or strings is just data: only the SERVICE keyword's pattern is refused.
+        ('SELECT * WHERE { ?s ?p "Probation Service" . ?service ?p ?o }', "SELECT"),
+    ],
+)
 def test_read_only_queries_pass_with_their_form(text: str, form: str) -> None:
     assert check_query(text, ALLOWED).form == form
 
 
-@pytest.mark.parametrize("text", [
-    "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-    "select * where { service silent <http://example.org/sparql> { ?s ?p ?o } }",
-    "SELECT * WHERE { VALUES ?e { <http://example.org/sparql> } SERVICE ?e { ?s ?p ?o } }",
-    "SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE <http://example.org/> { ?s ?q ?r } } }",
-    "SELECT * WHERE { { SELECT ?s WHERE { SERVICE <http://example.org/> { ?s ?p ?o } } } }",
-    "SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE <http://example.org/> { ?s ?q ?r } } }",
-    "SELECT * WHERE { ?s ?p ?o MINUS { SERVICE <http://example.org/> { ?s ?q ?r } } }",
-    "SELECT * WHERE { { ?s ?p ?o } UNION { SERVICE <file:///etc/passwd> { ?s ?p ?o } } }",
-    "ASK { SERVICE <http://example.org/> { ?s ?p ?o } }",
-    "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }",
-    "PREFIX ex: <http://example.org/> SELECT * WHERE { SERVICE ex:sparql { ?s ?p ?o } }",
-    "SELECT * WHERE { \\u0053ERVICE <http://example.org/> { ?s ?p ?o } }",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+        "select * where { service silent <http://example.org/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { VALUES ?e { <http://example.org/sparql> } SERVICE ?e { ?s ?p ?o } }",
+        "SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE <http://example.org/> { ?s ?q ?r } } }",
+        "SELECT * WHERE { { SELECT ?s WHERE { SERVICE <http://example.org/> { ?s ?p ?o } } } }",
+        "SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE <http://example.org/> { ?s ?q ?r } } }",
+        "SELECT * WHERE { ?s ?p ?o MINUS { SERVICE <http://example.org/> { ?s ?q ?r } } }",
+        "SELECT * WHERE { { ?s ?p ?o } UNION { SERVICE <file:///etc/passwd> { ?s ?p ?o } } }",
+        "ASK { SERVICE <http://example.org/> { ?s ?p ?o } }",
+        "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }",
+        "PREFIX ex: <http://example.org/> SELECT * WHERE { SERVICE ex:sparql { ?s ?p ?o } }",
+        "SELECT * WHERE { \\u0053ERVICE <http://example.org/> { ?s ?p ?o } }",
+    ],
+)
 def test_service_is_refused_wherever_it_is(text: str) -> None:
     refused = refusal(text)
     assert refused.status == 403 and "SERVICE" in str(refused)
 
 
-@pytest.mark.parametrize("text", [
-    "INSERT DATA { <http://example.org/s> <http://example.org/p> 1 }",
-    "DELETE WHERE { ?s ?p ?o }",
-    "DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }",
-    "LOAD <http://example.org/data.ttl>",
-    "LOAD SILENT <file:///etc/passwd> INTO GRAPH <http://example.org/g>",
-    "CLEAR ALL", "DROP DEFAULT", "CREATE GRAPH <http://example.org/g>",
-    "ADD DEFAULT TO <http://example.org/g>", "COPY DEFAULT TO <http://example.org/g>",
-    "MOVE DEFAULT TO <http://example.org/g>",
-    "SELECT * WHERE { ?s ?p ?o } ; DROP ALL",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "INSERT DATA { <http://example.org/s> <http://example.org/p> 1 }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }",
+        "LOAD <http://example.org/data.ttl>",
+        "LOAD SILENT <file:///etc/passwd> INTO GRAPH <http://example.org/g>",
+        "CLEAR ALL",
+        "DROP DEFAULT",
+        "CREATE GRAPH <http://example.org/g>",
+        "ADD DEFAULT TO <http://example.org/g>",
+        "COPY DEFAULT TO <http://example.org/g>",
+        "MOVE DEFAULT TO <http://example.org/g>",
+        "SELECT * WHERE { ?s ?p ?o } ; DROP ALL",
+    ],
+)
 def test_updates_are_refused_as_read_only(text: str) -> None:
     refused = refusal(text)
     # An update is recognised by the update grammar and refused as such (403); a query
@@ -78,18 +90,21 @@ def test_updates_are_refused_as_read_only(text: str) -> None:
         assert refused.status == 403 and "read-only" in str(refused)
 
 
-@pytest.mark.parametrize("text", [
-    "SELECT * FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }",
-    "SELECT * FROM NAMED <http://example.org/data.ttl> WHERE { GRAPH ?g { ?s ?p ?o } }",
-    "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
-    "PREFIX f: <file:///etc/> SELECT * FROM f:hostname WHERE { ?s ?p ?o }",
-    "BASE <http://example.org/> SELECT * FROM <data.ttl> WHERE { ?s ?p ?o }",
-    "SELECT * FROM <data.ttl> WHERE { ?s ?p ?o }",
-    f"SELECT * FROM <{OURS}> FROM <http://example.org/data.ttl> WHERE {{ ?s ?p ?o }}",
-    "CONSTRUCT { ?s ?p ?o } FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }",
-    "ASK FROM NAMED <https://example.org/> { GRAPH ?g { ?s ?p ?o } }",
-    "DESCRIBE ?s FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }",
+        "SELECT * FROM NAMED <http://example.org/data.ttl> WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+        "PREFIX f: <file:///etc/> SELECT * FROM f:hostname WHERE { ?s ?p ?o }",
+        "BASE <http://example.org/> SELECT * FROM <data.ttl> WHERE { ?s ?p ?o }",
+        "SELECT * FROM <data.ttl> WHERE { ?s ?p ?o }",
+        f"SELECT * FROM <{OURS}> FROM <http://example.org/data.ttl> WHERE {{ ?s ?p ?o }}",
+        "CONSTRUCT { ?s ?p ?o } FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }",
+        "ASK FROM NAMED <https://example.org/> { GRAPH ?g { ?s ?p ?o } }",
+        "DESCRIBE ?s FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }",
+    ],
+)
 def test_a_dataset_clause_naming_anything_but_our_graphs_is_refused(text: str) -> None:
     refused = refusal(text)
     assert refused.status == 403 and "not accepted" in str(refused)
@@ -98,8 +113,9 @@ def test_a_dataset_clause_naming_anything_but_our_graphs_is_refused(text: str) -
 def test_a_dataset_clause_naming_our_own_graphs_is_allowed() -> None:
     checked = check_query(f"SELECT * FROM <{OURS}> FROM NAMED <{OURS}> WHERE {{ ?s ?p ?o }}", ALLOWED)
     assert checked.from_graphs == (OURS,) and checked.from_named == (OURS,)
-    prefixed = check_query(f"PREFIX g: <{OURS.rsplit('/', 1)[0]}/> SELECT * FROM g:2025-wales-region-results "
-                           "WHERE { ?s ?p ?o }", ALLOWED)
+    prefixed = check_query(
+        f"PREFIX g: <{OURS.rsplit('/', 1)[0]}/> SELECT * FROM g:2025-wales-region-results WHERE {{ ?s ?p ?o }}", ALLOWED
+    )
     assert prefixed.from_graphs == (OURS,)
 
 
@@ -147,7 +163,7 @@ def test_a_worker_process_has_no_network() -> None:
     with Canary() as canary:
         code = textwrap.dedent(f"""
             import sys
-            from probkg.worker import isolate_network
+            from probkg.serve.zygote import isolate_network
             how = isolate_network()
             if how.startswith("unavailable"):
                 print(how); sys.exit(3)

@@ -19,14 +19,14 @@ from pathlib import Path
 import pytest
 import rdflib
 from click.testing import CliRunner, Result
-from probkg_run import probkg
 from rdflib.namespace import RDF, SH
 
-from probkg import inputs
+from probkg.checks.report import JSON_FORMAT
 from probkg.cli import main
-from probkg.errors import EXIT_BAD_INPUT, EXIT_FAILED_CHECK, EXIT_LIMIT, EXIT_OK, InputError, LimitError
-from probkg.paths import Layout
-from probkg.report import JSON_FORMAT
+from probkg.core.errors import EXIT_BAD_INPUT, EXIT_FAILED_CHECK, EXIT_LIMIT, EXIT_OK, InputError, LimitError
+from probkg.core.paths import Layout
+from probkg.rdf import inputs
+from support.probkg_run import probkg
 
 PREFIXES = """\
 @prefix document: <https://w3id.org/probation-kg/id/document/> .
@@ -43,7 +43,9 @@ PREFIXES = """\
 @prefix vocab: <https://w3id.org/probation-kg/id/vocab/> .
 """
 
-INSPECTION = PREFIXES + """
+INSPECTION = (
+    PREFIXES
+    + """
 inspection:2030-example
     a pko:Inspection ;
     pko:hasEvidence quote:inspection-2030-example-1 ;
@@ -66,9 +68,12 @@ quote:inspection-2030-example-1
     ] ;
     oa:hasSource document:hmip-2030-example .
 """
+)
 """A self-contained inspection, so that the files below can be validated alone (with the reference data)."""
 
-INVALID = INSPECTION + """
+INVALID = (
+    INSPECTION
+    + """
 finding:2030-example-001
     a pko:Finding ;
     pko:concerns organisation:nps-wales ;
@@ -95,8 +100,11 @@ quote:recommendation-2030-example-001-1
     ] ;
     oa:hasSource document:hmip-2030-example .
 """
+)
 
-WARNING_ONLY = INSPECTION + """
+WARNING_ONLY = (
+    INSPECTION
+    + """
 finding:2030-example-002
     a pko:Finding ;
     pko:concerns organisation:nps-wales ;
@@ -106,6 +114,7 @@ finding:2030-example-002
     pko:statement "A finding complete but for its theme."@en ;
     rdfs:label "A finding with no theme"@en .
 """
+)
 
 
 def run(lay: Layout, *args: str) -> Result:
@@ -132,7 +141,7 @@ def test_text_output_groups_by_shape_and_names_label_iri_file_path_value_message
     result = run(lay, "validate", str(invalid))
     assert result.exit_code == EXIT_FAILED_CHECK, result.stderr
     text = result.stdout
-    polarity = text[text.index("pks:Finding-polarity  finding: polarity  [violation, 1 result]"):]
+    polarity = text[text.index("pks:Finding-polarity  finding: polarity  [violation, 1 result]") :]
     assert polarity.splitlines()[1:6] == [
         '  finding:2030-example-001  "A finding with the wrong polarity"',
         f"    file:    {invalid}",
@@ -140,8 +149,8 @@ def test_text_output_groups_by_shape_and_names_label_iri_file_path_value_message
         "    value:   vocab:band-good",
         "    message: A finding needs exactly one polarity (pko:polarity): vocab:strength or vocab:area-for-improvement.",
     ]
-    addressee = text[text.index("pks:Recommendation-addressee"):]
-    assert 'value:   NPS in Wales' in addressee and "is not a body" in addressee
+    addressee = text[text.index("pks:Recommendation-addressee") :]
+    assert "value:   NPS in Wales" in addressee and "is not a body" in addressee
     assert "pks:Fact-evidence  fact: evidence  [violation, 1 result]" in text  # the finding has no quote
     assert text.rstrip().endswith("does not conform (failing on violation)")
 
@@ -154,8 +163,8 @@ def test_the_documented_example_is_real_output(lay: Layout, tmp_path: Path) -> N
     copy = Layout(tmp_path)
     result = run(copy, "validate", str(copy.graph / "inspections" / "2030-example.ttl"))
     documented = (lay.root / "docs" / "validation.md").read_text(encoding="utf-8")
-    example = documented[documented.index("```text\n") + len("```text\n"):]
-    assert result.exit_code == EXIT_FAILED_CHECK and result.stdout == example[:example.index("```")]
+    example = documented[documented.index("```text\n") + len("```text\n") :]
+    assert result.exit_code == EXIT_FAILED_CHECK and result.stdout == example[: example.index("```")]
 
 
 def test_json_output_is_stable_and_as_documented(lay: Layout, invalid: Path) -> None:
@@ -167,7 +176,18 @@ def test_json_output_is_stable_and_as_documented(lay: Layout, invalid: Path) -> 
     assert report["format"] == JSON_FORMAT and report["conforms"] is False and report["fail_on"] == "violation"
     assert list(report["counts"]) == ["violation", "warning", "info"]
     assert report["files"] == [str(invalid)]
-    fields = ["severity", "shape", "shape_label", "component", "focus", "focus_label", "file", "path", "value", "message"]
+    fields = [
+        "severity",
+        "shape",
+        "shape_label",
+        "component",
+        "focus",
+        "focus_label",
+        "file",
+        "path",
+        "value",
+        "message",
+    ]
     assert all(list(r) == fields for r in report["results"])
     assert {r["file"] for r in report["results"]} == {str(invalid)}
     documented = (lay.root / "docs" / "validation.md").read_text(encoding="utf-8")
@@ -185,7 +205,9 @@ def test_turtle_output_is_the_shacl_validation_report(lay: Layout, invalid: Path
     assert all(graph.value(r, SH.focusNode) is not None and graph.value(r, SH.sourceShape) is not None for r in results)
 
 
-def test_given_files_are_checked_with_the_reference_data_and_only_their_results_shown(lay: Layout, invalid: Path) -> None:
+def test_given_files_are_checked_with_the_reference_data_and_only_their_results_shown(
+    lay: Layout, invalid: Path
+) -> None:
     report = json.loads(run(lay, "validate", "--format", "json", str(invalid)).stdout)
     # Found only because the reference data is loaded: the band is a concept of another scheme.
     assert any(r["shape"].endswith("#Finding-polarity") for r in report["results"])
@@ -206,7 +228,7 @@ def test_fail_on_warning_makes_a_warning_fail(lay: Layout, tmp_path: Path) -> No
 
 def test_malformed_turtle_names_file_line_and_column(lay: Layout, tmp_path: Path) -> None:
     path = tmp_path / "broken.ttl"
-    path.write_text(PREFIXES + "\nfinding:x a pko:Finding ;\n    rdfs:label \"unterminated .\n", encoding="utf-8")
+    path.write_text(PREFIXES + '\nfinding:x a pko:Finding ;\n    rdfs:label "unterminated .\n', encoding="utf-8")
     line = PREFIXES.count("\n") + 3  # the line of the unterminated string
     done = probkg(lay.root, "validate", str(path))
     assert done.code == EXIT_BAD_INPUT
@@ -229,15 +251,22 @@ def broken_shapes(lay: Layout, tmp_path: Path, old: str, new: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("old", "new", "said"), [
-    ("FILTER (isNumeric(?value) && ?value > 100)", "FILTER (isNumeric(?value) && ?value > 100", "not valid SPARQL"),
-    ("FILTER (isNumeric(?value) && ?value > 100)", "FILTER (isNumeric(?value) && ?value > 100) VALUES ?x { 1 }",
-     "uses VALUES"),
-    ("$this pko:unit vocab:unit-percent ;", "GRAPH ?g { $this pko:unit vocab:unit-percent } . $this", "uses GRAPH"),
-    ("sh:path pko:numerator ;", "sh:path pko:numerator_typo ;", "which the ontology does not declare"),
-])
-def test_broken_shapes_are_bad_input_not_failed_data(lay: Layout, tmp_path: Path, invalid: Path,
-                                                     old: str, new: str, said: str) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        ("FILTER (isNumeric(?value) && ?value > 100)", "FILTER (isNumeric(?value) && ?value > 100", "not valid SPARQL"),
+        (
+            "FILTER (isNumeric(?value) && ?value > 100)",
+            "FILTER (isNumeric(?value) && ?value > 100) VALUES ?x { 1 }",
+            "uses VALUES",
+        ),
+        ("$this pko:unit vocab:unit-percent ;", "GRAPH ?g { $this pko:unit vocab:unit-percent } . $this", "uses GRAPH"),
+        ("sh:path pko:numerator ;", "sh:path pko:numerator_typo ;", "which the ontology does not declare"),
+    ],
+)
+def test_broken_shapes_are_bad_input_not_failed_data(
+    lay: Layout, tmp_path: Path, invalid: Path, old: str, new: str, said: str
+) -> None:
     shapes = broken_shapes(lay, tmp_path, old, new)
     result = run(lay, "validate", "--shapes", str(tmp_path / "common.ttl"), "--shapes", str(shapes), str(invalid))
     assert result.exit_code == EXIT_BAD_INPUT, result.stdout[-2000:] + result.stderr
@@ -262,11 +291,14 @@ def test_a_run_over_its_time_limit_exits_3(lay: Layout) -> None:
 
 
 def test_shapes_nested_past_the_depth_limit_exit_3(lay: Layout, tmp_path: Path) -> None:
-    lines = ["@prefix ex: <http://example.org/> .", "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
-             "@prefix sh: <http://www.w3.org/ns/shacl#> .",
-             'ex:S0 a sh:NodeShape ; rdfs:label "link 0" ; sh:property ex:P0 ; sh:targetNode ex:n0 .']
+    lines = [
+        "@prefix ex: <http://example.org/> .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .",
+        'ex:S0 a sh:NodeShape ; rdfs:label "link 0" ; sh:property ex:P0 ; sh:targetNode ex:n0 .',
+    ]
     for i in range(1, 15):
-        lines.append(f'ex:P{i - 1} a sh:PropertyShape ; sh:node ex:S{i} ; sh:path ex:next ; sh:severity sh:Violation .')
+        lines.append(f"ex:P{i - 1} a sh:PropertyShape ; sh:node ex:S{i} ; sh:path ex:next ; sh:severity sh:Violation .")
         lines.append(f'ex:S{i} a sh:NodeShape ; rdfs:label "link {i}" ; sh:property ex:P{i} .')
     lines.append("ex:P14 a sh:PropertyShape ; sh:minCount 1 ; sh:path ex:next ; sh:severity sh:Violation .")
     (tmp_path / "deep.ttl").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -281,7 +313,9 @@ def test_recursive_shapes_are_bad_shapes(lay: Layout, tmp_path: Path) -> None:
         "@prefix ex: <http://example.org/> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
         "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
         'ex:S a sh:NodeShape ; rdfs:label "loop" ; sh:property ex:P ; sh:targetNode ex:n0 .\n'
-        "ex:P a sh:PropertyShape ; sh:node ex:S ; sh:path ex:next ; sh:severity sh:Violation .\n", encoding="utf-8")
+        "ex:P a sh:PropertyShape ; sh:node ex:S ; sh:path ex:next ; sh:severity sh:Violation .\n",
+        encoding="utf-8",
+    )
     chain = "@prefix ex: <http://example.org/> .\n" + "".join(f"ex:n{i} ex:next ex:n{i + 1} .\n" for i in range(30))
     (tmp_path / "chain.ttl").write_text(chain, encoding="utf-8")
     result = run(lay, "validate", "--shapes", str(tmp_path / "loop.ttl"), str(tmp_path / "chain.ttl"))
@@ -387,21 +421,35 @@ def hostile_files(url: str, secret: Path) -> dict[str, tuple[str, bytes, str]]:
         "parameter entity": ("param.rdf", RDF_XML_PARAMETER_ENTITY.format(target=f"{url}/dtd").encode(), "DOCTYPE"),
         "entity in a .ttl-less file": ("data", BILLION_LAUGHS.encode(), "DOCTYPE"),
         "UTF-16 RDF/XML": ("utf16.owl", BILLION_LAUGHS.encode("utf-16"), "must be UTF-8"),
-        "remote JSON-LD context": ("remote.jsonld", json.dumps(
-            {"@context": f"{url}/context.jsonld", "@id": "http://example.org/s", "ex:p": "o"}).encode(), "not inline"),
-        "remote context in a list": ("list.jsonld", json.dumps(
-            {"@context": [{"ex": "http://example.org/"}, f"{url}/c"], "@id": "ex:s"}).encode(), "not inline"),
-        "nested remote context": ("nested.json", json.dumps(
-            {"@context": {"ex": "http://example.org/"}, "@graph": [{"@context": f"{url}/n", "@id": "ex:s"}]}).encode(),
-            "not inline"),
-        "JSON-LD @import": ("import.jsonld", json.dumps(
-            {"@context": {"@import": f"{url}/i", "ex": "http://example.org/"}, "@id": "ex:s"}).encode(), "@import"),
+        "remote JSON-LD context": (
+            "remote.jsonld",
+            json.dumps({"@context": f"{url}/context.jsonld", "@id": "http://example.org/s", "ex:p": "o"}).encode(),
+            "not inline",
+        ),
+        "remote context in a list": (
+            "list.jsonld",
+            json.dumps({"@context": [{"ex": "http://example.org/"}, f"{url}/c"], "@id": "ex:s"}).encode(),
+            "not inline",
+        ),
+        "nested remote context": (
+            "nested.json",
+            json.dumps(
+                {"@context": {"ex": "http://example.org/"}, "@graph": [{"@context": f"{url}/n", "@id": "ex:s"}]}
+            ).encode(),
+            "not inline",
+        ),
+        "JSON-LD @import": (
+            "import.jsonld",
+            json.dumps({"@context": {"@import": f"{url}/i", "ex": "http://example.org/"}, "@id": "ex:s"}).encode(),
+            "@import",
+        ),
     }
 
 
 @pytest.mark.parametrize("case", list(hostile_files("http://x", Path("/x"))))
-def test_hostile_input_is_refused_without_network_or_file_access(lay: Layout, tmp_path: Path, canary: str,
-                                                                 case: str) -> None:
+def test_hostile_input_is_refused_without_network_or_file_access(
+    lay: Layout, tmp_path: Path, canary: str, case: str
+) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("do not read", encoding="utf-8")
     name, data, said = hostile_files(canary, secret)[case]
@@ -428,23 +476,36 @@ def test_the_same_guards_protect_the_store_layer(lay: Layout, tmp_path: Path) ->
     assert result.exit_code == EXIT_BAD_INPUT and "DOCTYPE" in result.stderr
 
 
-@pytest.mark.parametrize(("old", "new", "said"), [
-    ("FILTER (isNumeric(?value) && ?value > 100)",
-     "FILTER (isNumeric(?value) && ?value > 100) SERVICE <{url}/sparql> {{ ?s ?p ?o }}", "SERVICE"),
-    ("SELECT $this ?value\n            WHERE", "SELECT $this ?value\n            FROM <{url}/from> WHERE", "FROM"),
-])
-def test_a_shapes_file_cannot_make_the_validator_fetch(lay: Layout, tmp_path: Path, invalid: Path, canary: str,
-                                                       old: str, new: str, said: str) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        (
+            "FILTER (isNumeric(?value) && ?value > 100)",
+            "FILTER (isNumeric(?value) && ?value > 100) SERVICE <{url}/sparql> {{ ?s ?p ?o }}",
+            "SERVICE",
+        ),
+        ("SELECT $this ?value\n            WHERE", "SELECT $this ?value\n            FROM <{url}/from> WHERE", "FROM"),
+    ],
+)
+def test_a_shapes_file_cannot_make_the_validator_fetch(
+    lay: Layout, tmp_path: Path, invalid: Path, canary: str, old: str, new: str, said: str
+) -> None:
     shapes = broken_shapes(lay, tmp_path, old, new.format(url=canary))
     result = run(lay, "validate", "--shapes", str(tmp_path / "common.ttl"), "--shapes", str(shapes), str(invalid))
     assert result.exit_code == EXIT_BAD_INPUT and said in result.stderr and "refused" in result.stderr, result.stderr
 
 
-def test_owl_imports_in_shapes_or_data_are_not_followed(lay: Layout, tmp_path: Path, invalid: Path, canary: str) -> None:
+def test_owl_imports_in_shapes_or_data_are_not_followed(
+    lay: Layout, tmp_path: Path, invalid: Path, canary: str
+) -> None:
     imports = "<http://www.w3.org/2002/07/owl#imports>"
-    shapes = broken_shapes(lay, tmp_path, "#################################################################\n# Ratings",
-                           f"<https://w3id.org/probation-kg/shapes> {imports} <{canary}/shapes> .\n\n"
-                           "#################################################################\n# Ratings")
+    shapes = broken_shapes(
+        lay,
+        tmp_path,
+        "#################################################################\n# Ratings",
+        f"<https://w3id.org/probation-kg/shapes> {imports} <{canary}/shapes> .\n\n"
+        "#################################################################\n# Ratings",
+    )
     data = tmp_path / "imports.ttl"
     data.write_text(INVALID + f"\n<https://w3id.org/probation-kg/id/x> {imports} <{canary}/data> .\n", encoding="utf-8")
     result = run(lay, "validate", "--shapes", str(tmp_path / "common.ttl"), "--shapes", str(shapes), str(data))

@@ -15,11 +15,14 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import MutationRun
-from mutations import MUTATIONS, Real, write_fixture
 
-from probkg import fastshacl, validate
-from probkg.paths import Layout
+from conftest import MutationRun
+from probkg.checks import fast_shacl as fastshacl
+from probkg.checks import validate
+from probkg.core.paths import Layout
+from support.mutations import MUTATIONS, Real, write_fixture
+
+pytestmark = pytest.mark.slow
 
 FIELDS = ("severity", "shape_label", "component", "focus", "file", "path", "value", "message", "focus_label")
 
@@ -49,8 +52,9 @@ def test_the_real_graph_gets_the_same_results(lay: Layout, baseline: dict) -> No
 
 
 @pytest.mark.parametrize("mutation_id", [m.id for m in MUTATIONS])
-def test_each_seeded_defect_gets_the_same_results(mutation_id: str, mutation_runs: dict[str, MutationRun],
-                                                  real: Real, tmp_path: Path) -> None:
+def test_each_seeded_defect_gets_the_same_results(
+    mutation_id: str, mutation_runs: dict[str, MutationRun], real: Real, tmp_path: Path
+) -> None:
     done = mutation_runs[mutation_id]
     fast = fast_report(write_fixture(real, done.applied, tmp_path))
     reference = results(done.report)
@@ -67,11 +71,14 @@ def test_a_shape_the_compiler_does_not_know_runs_on_pyshacl(lay: Layout, tmp_pat
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
         "<urn:x:Inspection> a sh:NodeShape ; sh:targetClass pko:Inspection ; sh:property <urn:x:LabelLanguage> .\n"
         '<urn:x:LabelLanguage> a sh:PropertyShape ; sh:path rdfs:label ; sh:languageIn ( "fr" ) ;\n'
-        '  sh:message "French labels only." .\n', encoding="utf-8")
+        '  sh:message "French labels only." .\n',
+        encoding="utf-8",
+    )
     with pytest.raises(fastshacl.Unsupported):
         fastshacl.compile_shapes(validate.Shapes.read([shapes], tmp_path).graph)
     report = validate.validate(lay, [], shapes_paths=[shapes], timeout=None, engine="fast")
     assert report.engine == "pyshacl"
     # The 2019 inspection's label is English: "Inspection of the National Probation Service in Wales (2019)".
-    assert any(i.focus.endswith("/inspection/2019-nps-wales") and i.message == "French labels only."
-               for i in report.issues)
+    assert any(
+        i.focus.endswith("/inspection/2019-nps-wales") and i.message == "French labels only." for i in report.issues
+    )

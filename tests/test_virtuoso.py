@@ -25,11 +25,11 @@ import pytest
 from click.testing import CliRunner
 
 from probkg.cli import main
-from probkg.engines import OxigraphEngine, RemoteEngine
-from probkg.errors import EXIT_BAD_INPUT
-from probkg.paths import layout
-from probkg.queries import catalogue
-from probkg.remote import local_counts, remote_counts
+from probkg.core.errors import EXIT_BAD_INPUT
+from probkg.core.paths import layout
+from probkg.release.upload import local_counts, remote_counts
+from probkg.sparql.catalogue import catalogue
+from probkg.sparql.engines import OxigraphEngine, RemoteEngine
 from test_engines_agree import canonical
 
 VIRTUOSO = shutil.which("virtuoso-t")
@@ -42,16 +42,21 @@ SAVED = catalogue(layout().queries)
 # diagnosed on this data. They are reported as xfail when they differ.
 KNOWN_VIRTUOSO_DIFFERENCES = {
     "programme-waiting-lists": "Virtuoso returns no rows for `?x a ?class . ?class rdfs:subClassOf* C` "
-                               "(the path alone answers correctly); cf. openlink/virtuoso-opensource#704",
+    "(the path alone answers correctly); cf. openlink/virtuoso-opensource#704",
     "sources": "Virtuoso drops rows when a grouped sub-select over `a/rdfs:subClassOf*` is joined "
-               "with a triple pattern (1 row instead of 6)",
+    "with a triple pattern (1 row instead of 6)",
     "nps-vs-crc": "Virtuoso puts CRC units on the NPS side: in a UNION branch, `?b org:subOrganizationOf* "
-                  "<.../nps>` matches bodies that are not below NPS",
+    "<.../nps>` matches bodies that are not below NPS",
 }
 
-pytestmark = pytest.mark.skipif(
-    VIRTUOSO is None and not os.environ.get("CI"),
-    reason="virtuoso-opensource-7-bin is not installed (scripts/setup.sh installs it)")
+pytestmark = [
+    pytest.mark.external,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        VIRTUOSO is None and not os.environ.get("CI"),
+        reason="virtuoso-opensource-7-bin is not installed (scripts/setup.sh installs it)",
+    ),
+]
 
 
 def free_port() -> int:
@@ -128,22 +133,33 @@ def virtuoso(tmp_path_factory):
     ini = folder / "virtuoso.ini"
     ini.write_text(config(folder, sql_port, http_port), encoding="utf-8")
     log = (folder / "stdout.log").open("wb")
-    process = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", str(ini)], cwd=folder,
-                               stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        [VIRTUOSO, "+foreground", "+configfile", str(ini)],
+        cwd=folder,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     endpoint = f"http://127.0.0.1:{http_port}/sparql"
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while not _ready(endpoint):
             if process.poll() is not None or time.monotonic() > deadline:
-                text = (folder / "virtuoso.log").read_text(errors="replace") if (folder / "virtuoso.log").exists() else ""
+                text = (
+                    (folder / "virtuoso.log").read_text(errors="replace") if (folder / "virtuoso.log").exists() else ""
+                )
                 pytest.fail(f"Virtuoso did not start (exit {process.poll()}):\n{text[-3000:]}")
             time.sleep(0.5)
         # A fresh database has the well-known dba password: replace it at once.
         password = secrets.token_hex(12)
-        done = subprocess.run([ISQL, f"127.0.0.1:{sql_port}", "dba", "dba",
-                               f'exec=SET PASSWORD "dba" "{password}";'],
-                              capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        done = subprocess.run(
+            [ISQL, f"127.0.0.1:{sql_port}", "dba", "dba", f'exec=SET PASSWORD "dba" "{password}";'],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        )
         if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:  # isql exits 0 on SQL errors
             pytest.fail(f"could not set the dba password: {done.stdout}{done.stderr}")
         yield endpoint, f"http://127.0.0.1:{http_port}/sparql-graph-crud-auth", "dba", password
@@ -157,8 +173,11 @@ def virtuoso(tmp_path_factory):
 @pytest.fixture(scope="module")
 def loaded(virtuoso):
     endpoint, graph_store, user, password = virtuoso
-    result = CliRunner().invoke(main, ["load", "--endpoint", endpoint, "--graph-store", graph_store,
-                                       "--user", user], env={"PROBKG_ENDPOINT_PASSWORD": password})
+    result = CliRunner().invoke(
+        main,
+        ["load", "--endpoint", endpoint, "--graph-store", graph_store, "--user", user],
+        env={"PROBKG_ENDPOINT_PASSWORD": password},
+    )
     assert result.exit_code == 0, result.output
     assert "the server reports the same counts" in result.output
     return endpoint
@@ -172,8 +191,11 @@ def test_load_puts_every_file_in_its_own_named_graph(loaded, lay) -> None:
 
 def test_loading_again_replaces_rather_than_doubles(loaded, virtuoso, lay) -> None:
     endpoint, graph_store, user, password = virtuoso
-    result = CliRunner().invoke(main, ["load", "--endpoint", endpoint, "--graph-store", graph_store,
-                                       "--user", user], env={"PROBKG_ENDPOINT_PASSWORD": password})
+    result = CliRunner().invoke(
+        main,
+        ["load", "--endpoint", endpoint, "--graph-store", graph_store, "--user", user],
+        env={"PROBKG_ENDPOINT_PASSWORD": password},
+    )
     assert result.exit_code == 0, result.output
     expected = local_counts(lay.data_files(), lay)
     assert remote_counts(endpoint, expected) == expected
@@ -182,8 +204,11 @@ def test_loading_again_replaces_rather_than_doubles(loaded, virtuoso, lay) -> No
 def test_wrong_password_is_refused_with_exit_2(loaded, virtuoso, lay) -> None:
     endpoint, graph_store, user, _ = virtuoso
     one = [str(lay.graph / "sources" / "documents.ttl")]
-    result = CliRunner().invoke(main, ["load", "--endpoint", endpoint, "--graph-store", graph_store,
-                                       "--user", user, *one], env={"PROBKG_ENDPOINT_PASSWORD": "wrong"})
+    result = CliRunner().invoke(
+        main,
+        ["load", "--endpoint", endpoint, "--graph-store", graph_store, "--user", user, *one],
+        env={"PROBKG_ENDPOINT_PASSWORD": "wrong"},
+    )
     assert result.exit_code == EXIT_BAD_INPUT
     assert "HTTP 401" in result.output
 

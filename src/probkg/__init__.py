@@ -3,7 +3,7 @@
 `probkg.load()` returns the loaded dataset (a `KnowledgeGraph`) for use from Python.
 """
 
-from .store import KnowledgeGraph, load
+from probkg.rdf.store import KnowledgeGraph, load
 
 __all__ = ["KnowledgeGraph", "load"]
 __version__ = "0.1.0"

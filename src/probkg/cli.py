@@ -11,17 +11,21 @@ from pathlib import Path
 
 import click
 
-from . import build as build_mod
-from . import engines, evidence, stats as stats_mod
-from . import export as export_mod
-from . import netstats, plot as plot_mod, views
-from . import validate as validate_mod
-from .errors import EXIT_FAILED_CHECK, InputError, ProbkgError
-from .paths import Layout, layout
-from .queries import SavedQuery, catalogue, parse_params
-from .render import table
-from .results import FORMATS, render
-from .store import load
+from probkg.checks import evidence
+from probkg.checks import validate as validate_mod
+from probkg.core.errors import EXIT_FAILED_CHECK, InputError, ProbkgError
+from probkg.core.paths import Layout, layout
+from probkg.core.tables import table
+from probkg.rdf.store import load
+from probkg.release import build as build_mod
+from probkg.sparql import engines
+from probkg.sparql.catalogue import SavedQuery, catalogue, parse_params
+from probkg.sparql.results import FORMATS, render
+from probkg.views import export as export_mod
+from probkg.views import graphs as views
+from probkg.views import netstats
+from probkg.views import plot as plot_mod
+from probkg.views import stats as stats_mod
 
 
 class ProbkgGroup(click.Group):
@@ -36,8 +40,12 @@ class ProbkgGroup(click.Group):
 
 
 @click.group(cls=ProbkgGroup)
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Project folder (default: found from the current folder).")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Project folder (default: found from the current folder).",
+)
 @click.pass_context
 def main(ctx: click.Context, root: Path | None) -> None:
     """probation-kg: build, check and query the probation inspection knowledge graph."""
@@ -49,14 +57,19 @@ def main(ctx: click.Context, root: Path | None) -> None:
 def build(lay: Layout) -> None:
     """Load the ontology and graph/ and write build/probation.trig and build/void.ttl."""
     result = build_mod.build(lay)
-    click.echo(f"built {result.artefact.relative_to(lay.root)}: {result.triples} triples in {result.graphs} named graphs")
+    click.echo(
+        f"built {result.artefact.relative_to(lay.root)}: {result.triples} triples in {result.graphs} named graphs"
+    )
     click.echo(f"wrote {result.void.relative_to(lay.root)}")
 
 
 @main.command()
-@click.option("--network", is_flag=True,
-              help="Instead: the most connected entities and those most often concerned by areas for improvement, "
-                   "overall and per inspection (networkx over the entities view).")
+@click.option(
+    "--network",
+    is_flag=True,
+    help="Instead: the most connected entities and those most often concerned by areas for improvement, "
+    "overall and per inspection (networkx over the entities view).",
+)
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="Rows per --network table.")
 @click.pass_obj
 def stats(lay: Layout, network: bool, top: int) -> None:
@@ -69,14 +82,21 @@ def stats(lay: Layout, network: bool, top: int) -> None:
     click.echo()
     rows = stats_mod.inspection_counts(kg)
     cols = ["ratings", "key_questions", "statistics", "recommendations", "strengths", "areas_for_improvement", "claims"]
-    click.echo(table(["inspection", *cols],
-                     [[r["inspection"].rsplit("/", 1)[1], *(r.get(c, "0") for c in cols)] for r in rows]))
+    click.echo(
+        table(
+            ["inspection", *cols], [[r["inspection"].rsplit("/", 1)[1], *(r.get(c, "0") for c in cols)] for r in rows]
+        )
+    )
 
 
 @main.command("check-evidence")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--sources", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder of corpus documents (default: ../shared/sources beside the project).")
+@click.option(
+    "--sources",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of corpus documents (default: ../shared/sources beside the project).",
+)
 @click.pass_obj
 def check_evidence(lay: Layout, files: tuple[Path, ...], sources: Path | None) -> None:
     """Prove every quote is verbatim in its source and every number is in its quote.
@@ -99,20 +119,42 @@ def check_evidence(lay: Layout, files: tuple[Path, ...], sources: Path | None) -
 @click.option("--list", "list_", is_flag=True, help="List the saved queries with their parameters.")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Run the query in this .rq file instead of a saved one.")
+@click.option(
+    "--file",
+    "query_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Run the query in this .rq file instead of a saved one.",
+)
 @click.option("-q", "query_text", help="Run this query text instead of a saved one.")
 @click.option("--endpoint", help="Run against this SPARQL 1.1 endpoint URL instead of the local graph.")
-@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
-              help="Local engine (ignored with --endpoint).")
+@click.option(
+    "--engine",
+    type=click.Choice(["oxigraph", "rdflib"]),
+    default="oxigraph",
+    show_default=True,
+    help="Local engine (ignored with --endpoint).",
+)
 @click.pass_obj
-def query(lay: Layout, name: str | None, list_: bool, params: tuple[str, ...], fmt: str,
-          query_file: Path | None, query_text: str | None, endpoint: str | None, engine: str) -> None:
+def query(
+    lay: Layout,
+    name: str | None,
+    list_: bool,
+    params: tuple[str, ...],
+    fmt: str,
+    query_file: Path | None,
+    query_text: str | None,
+    endpoint: str | None,
+    engine: str,
+) -> None:
     """Run a saved query by NAME, a query file, or query text; or --list the saved queries."""
     saved = catalogue(lay.queries)
     if list_:
-        click.echo(table(["name", "summary", "parameters"],
-                         [[q.name, q.summary, ", ".join(p.describe() for p in q.params)] for q in saved.values()]))
+        click.echo(
+            table(
+                ["name", "summary", "parameters"],
+                [[q.name, q.summary, ", ".join(p.describe() for p in q.params)] for q in saved.values()],
+            )
+        )
         return
     if sum(x is not None for x in (name, query_file, query_text)) != 1:
         raise InputError("query", "give exactly one of NAME, --file or -q (or --list)")
@@ -138,77 +180,179 @@ def query(lay: Layout, name: str | None, list_: bool, params: tuple[str, ...], f
 @main.command("load")
 @click.option("--endpoint", required=True, help="The server's SPARQL query endpoint (used to check the upload).")
 @click.option("--graph-store", help="The server's Graph Store Protocol URL (default: the endpoint URL).")
-@click.option("--user", help="User name for HTTP Basic or Digest authentication; the password is read from "
-              "the PROBKG_ENDPOINT_PASSWORD environment variable.")
+@click.option(
+    "--user",
+    help="User name for HTTP Basic or Digest authentication; the password is read from "
+    "the PROBKG_ENDPOINT_PASSWORD environment variable.",
+)
 @click.option("--workers", type=click.IntRange(1, 16), default=4, show_default=True, help="Uploads at once.")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_obj
-def load_remote(lay: Layout, endpoint: str, graph_store: str | None, user: str | None, workers: int,
-                files: tuple[Path, ...]) -> None:
+def load_remote(
+    lay: Layout, endpoint: str, graph_store: str | None, user: str | None, workers: int, files: tuple[Path, ...]
+) -> None:
     """Upload the graph to a SPARQL server, one named graph per file, and check the server's counts.
 
     With FILES, upload only those. See docs/performance.md for Virtuoso and Fuseki.
     """
     import os
 
-    from .remote import upload
+    from probkg.release.upload import upload
 
-    result = upload(lay, endpoint, graph_store, list(files) or None, user=user,
-                    password=os.environ.get("PROBKG_ENDPOINT_PASSWORD"), workers=workers)
-    click.echo(f"loaded {result.triples} triples in {len(result.graphs)} named graphs; "
-               f"the server reports the same counts")
+    result = upload(
+        lay,
+        endpoint,
+        graph_store,
+        list(files) or None,
+        user=user,
+        password=os.environ.get("PROBKG_ENDPOINT_PASSWORD"),
+        workers=workers,
+    )
+    click.echo(
+        f"loaded {result.triples} triples in {len(result.graphs)} named graphs; the server reports the same counts"
+    )
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--timeout", default=15.0, show_default=True, type=click.FloatRange(0.1, 3600),
-              help="Seconds a request may take; a query still running then is stopped and answered 503.")
-@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1),
-              help="Results with more rows (or triples) are refused with 422, never cut short.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="Query worker processes, forked from one process that holds the dataset.")
-@click.option("--queue", default=16, show_default=True, type=click.IntRange(0),
-              help="Requests that may wait for a worker; beyond them the answer is 429.")
-@click.option("--max-body", default=256 * 1024, show_default=True, type=click.IntRange(1),
-              help="Largest request body in bytes (413 beyond).")
-@click.option("--max-url", default=16 * 1024, show_default=True, type=click.IntRange(256),
-              help="Longest request target (path and query string) in bytes (414 beyond).")
-@click.option("--worker-memory", default=2048, show_default=True, type=click.IntRange(0),
-              help="Address-space cap of each worker in MiB (0: none).")
-@click.option("--recycle-after", default=0.1, show_default=True, type=click.FloatRange(0),
-              help="A worker whose request took longer than this many seconds is replaced by a fresh fork, "
-                   "giving back the memory a long query stopped sharing.")
-@click.option("--trig", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Serve this TriG file. Default: build/probation.trig, rebuilt first if missing or "
-                   "older than the ontology or graph files.")
-@click.option("--network-isolation/--no-network-isolation", default=True, show_default=True,
-              help="Run workers in an empty network namespace where the OS allows it.")
+@click.option(
+    "--timeout",
+    default=15.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 3600),
+    help="Seconds a request may take; a query still running then is stopped and answered 503.",
+)
+@click.option(
+    "--max-rows",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Results with more rows (or triples) are refused with 422, never cut short.",
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Query worker processes, forked from one process that holds the dataset.",
+)
+@click.option(
+    "--queue",
+    default=16,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Requests that may wait for a worker; beyond them the answer is 429.",
+)
+@click.option(
+    "--max-body",
+    default=256 * 1024,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Largest request body in bytes (413 beyond).",
+)
+@click.option(
+    "--max-url",
+    default=16 * 1024,
+    show_default=True,
+    type=click.IntRange(256),
+    help="Longest request target (path and query string) in bytes (414 beyond).",
+)
+@click.option(
+    "--worker-memory",
+    default=2048,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Address-space cap of each worker in MiB (0: none).",
+)
+@click.option(
+    "--recycle-after",
+    default=0.1,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="A worker whose request took longer than this many seconds is replaced by a fresh fork, "
+    "giving back the memory a long query stopped sharing.",
+)
+@click.option(
+    "--trig",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Serve this TriG file. Default: build/probation.trig, rebuilt first if missing or "
+    "older than the ontology or graph files.",
+)
+@click.option(
+    "--network-isolation/--no-network-isolation",
+    default=True,
+    show_default=True,
+    help="Run workers in an empty network namespace where the OS allows it.",
+)
 @click.option("--access-log", is_flag=True, help="Log every request.")
 @click.pass_obj
-def serve(lay: Layout, host: str, port: int, timeout: float, max_rows: int, workers: int, queue: int,
-          max_body: int, max_url: int, worker_memory: int, recycle_after: float, trig: Path | None,
-          network_isolation: bool, access_log: bool) -> None:
+def serve(
+    lay: Layout,
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    workers: int,
+    queue: int,
+    max_body: int,
+    max_url: int,
+    worker_memory: int,
+    recycle_after: float,
+    trig: Path | None,
+    network_isolation: bool,
+    access_log: bool,
+) -> None:
     """Serve the graph: SPARQL endpoint at /sparql, saved-query API, entity pages and a web page at /."""
-    from . import serve as serve_mod
+    from probkg.serve import app as serve_mod
 
     if trig is None:
         trig = lay.build / build_mod.ARTEFACT
         if serve_mod.artefact_is_stale(trig, lay.data_files()):
             result = build_mod.build(lay)
             click.echo(f"built {result.artefact.relative_to(lay.root)}: {result.triples} triples", err=True)
-    serve_mod.run(serve_mod.ServeConfig(
-        trig=trig.resolve(), queries=lay.queries, host=host, port=port, timeout=timeout, max_rows=max_rows,
-        workers=workers, queue=queue, max_body=max_body, max_url=max_url, memory_mb=worker_memory,
-        recycle_after=recycle_after, isolate=network_isolation, access_log=access_log))
+    serve_mod.run(
+        serve_mod.ServeConfig(
+            trig=trig.resolve(),
+            queries=lay.queries,
+            host=host,
+            port=port,
+            timeout=timeout,
+            max_rows=max_rows,
+            workers=workers,
+            queue=queue,
+            max_body=max_body,
+            max_url=max_url,
+            memory_mb=worker_memory,
+            recycle_after=recycle_after,
+            isolate=network_isolation,
+            access_log=access_log,
+        )
+    )
 
 
-_REPORT_FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
-                              show_default=True, help="text for people, json for programs, turtle for the SHACL report.")
-_FAIL_ON = click.option("--fail-on", type=click.Choice(["violation", "warning"]), default="violation", show_default=True,
-                        help="The least serious result that makes the run fail (exit 1).")
-_TIMEOUT = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=validate_mod.DEFAULT_TIMEOUT,
-                        show_default=True, help="Seconds before the run stops with exit 3.")
+_REPORT_FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "turtle"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs, turtle for the SHACL report.",
+)
+_FAIL_ON = click.option(
+    "--fail-on",
+    type=click.Choice(["violation", "warning"]),
+    default="violation",
+    show_default=True,
+    help="The least serious result that makes the run fail (exit 1).",
+)
+_TIMEOUT = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=validate_mod.DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds before the run stops with exit 3.",
+)
 
 
 @main.command()
@@ -216,22 +360,34 @@ _TIMEOUT = click.option("--timeout", type=click.FloatRange(min=0, min_open=True)
 @_REPORT_FORMAT
 @_FAIL_ON
 @_TIMEOUT
-@click.option("--shapes", "shapes", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Shapes file to use instead of shapes/*.ttl (repeatable).")
-@click.option("--engine", type=click.Choice(validate_mod.ENGINES), default="fast", show_default=True,
-              help="fast: the shapes compiled to SPARQL for Oxigraph (pyshacl runs any it cannot compile); "
-                   "pyshacl: the reference engine.")
+@click.option(
+    "--shapes",
+    "shapes",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Shapes file to use instead of shapes/*.ttl (repeatable).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(validate_mod.ENGINES),
+    default="fast",
+    show_default=True,
+    help="fast: the shapes compiled to SPARQL for Oxigraph (pyshacl runs any it cannot compile); "
+    "pyshacl: the reference engine.",
+)
 @click.pass_obj
-def validate(lay: Layout, paths: tuple[Path, ...], fmt: str, fail_on: str, timeout: float, shapes: tuple[Path, ...],
-             engine: str) -> None:
+def validate(
+    lay: Layout, paths: tuple[Path, ...], fmt: str, fail_on: str, timeout: float, shapes: tuple[Path, ...], engine: str
+) -> None:
     """Check the graph against the SHACL shapes and the QC checks of `lint`.
 
     With PATHs, check those files (or folders) together with the ontology and the
     reference data. Exit 0 conforms, 1 does not conform, 2 bad input or bad
     shapes, 3 time or resource limit. See docs/validation.md.
     """
-    report = validate_mod.validate(lay, list(paths), shapes_paths=list(shapes) or None, fail_on=fail_on, timeout=timeout,
-                                   engine=engine)
+    report = validate_mod.validate(
+        lay, list(paths), shapes_paths=list(shapes) or None, fail_on=fail_on, timeout=timeout, engine=engine
+    )
     click.echo(report.render(fmt), nl=False)
     sys.exit(0 if report.conforms else EXIT_FAILED_CHECK)
 
@@ -254,27 +410,48 @@ def lint(lay: Layout, paths: tuple[Path, ...], fmt: str, fail_on: str, timeout: 
 
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--as", "inspection_id", required=True, metavar="INSPECTION-ID",
-              help="The inspection's slug, which every IRI of the draft is minted from (e.g. 2026-north-east-region).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Draft Turtle file to write (default: INSPECTION-ID.ttl in the current folder).")
+@click.option(
+    "--as",
+    "inspection_id",
+    required=True,
+    metavar="INSPECTION-ID",
+    help="The inspection's slug, which every IRI of the draft is minted from (e.g. 2026-north-east-region).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Draft Turtle file to write (default: INSPECTION-ID.ttl in the current folder).",
+)
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-@click.option("--compare", is_flag=True,
-              help="Also print precision and recall against the curated graph for the same inspection.")
+@click.option(
+    "--compare", is_flag=True, help="Also print precision and recall against the curated graph for the same inspection."
+)
 @click.option("--markdown", is_flag=True, help="Print the comparison as a Markdown table.")
 @click.option("--dry-run", is_flag=True, help="Extract, check and report, but write nothing.")
-@click.option("--max-bytes", type=click.IntRange(1), default=None,
-              help="Largest report text accepted, in bytes (default: 4 MiB).")
+@click.option(
+    "--max-bytes", type=click.IntRange(1), default=None, help="Largest report text accepted, in bytes (default: 4 MiB)."
+)
 @click.pass_obj
-def ingest(lay: Layout, path: Path, inspection_id: str, output: Path | None, force: bool, compare: bool,
-           markdown: bool, dry_run: bool, max_bytes: int | None) -> None:
+def ingest(
+    lay: Layout,
+    path: Path,
+    inspection_id: str,
+    output: Path | None,
+    force: bool,
+    compare: bool,
+    markdown: bool,
+    dry_run: bool,
+    max_bytes: int | None,
+) -> None:
     """Draft graph data from a report text (2019 report text or 2025 web report text).
 
     Exit 0 written, 1 the draft failed its own evidence check (nothing written),
     2 bad input, 3 file over the size limit, 4 a text in no known layout,
     5 output exists (give --force). See docs/ingest.md.
     """
-    from . import ingest as ingest_mod
+    from probkg import ingest as ingest_mod
 
     kg = load(lay=lay)
     kwargs = {"max_bytes": max_bytes} if max_bytes else {}
@@ -283,8 +460,10 @@ def ingest(lay: Layout, path: Path, inspection_id: str, output: Path | None, for
     click.echo(f"{path.name}: {ingest_mod.summary(draft)}")
     if not dry_run:
         ingest_mod.write(draft, out, force)
-        click.echo(f"wrote {out} ({draft.counts['evidence quotes']} quotes, each verified against {path.name}); "
-                   f"next: probkg check-evidence --sources {path.resolve().parent} {out} && probkg validate {out}")
+        click.echo(
+            f"wrote {out} ({draft.counts['evidence quotes']} quotes, each verified against {path.name}); "
+            f"next: probkg check-evidence --sources {path.resolve().parent} {out} && probkg validate {out}"
+        )
     if compare:
         result = ingest_mod.compare_with_curated(draft, lay, kg)
         click.echo(f"compared with the curated {result.curated_inspection.rsplit('/id/', 1)[-1]}:")
@@ -295,10 +474,15 @@ def ingest(lay: Layout, path: Path, inspection_id: str, output: Path | None, for
 
 def _view_options(func):
     """--around and --depth, shared by `export` and `plot network`."""
-    func = click.option("--depth", type=click.IntRange(0), default=None,
-                        help="Links from --around to keep (default 1).")(func)
-    func = click.option("--around", "around_entity", metavar="ENTITY",
-                        help="Keep only what is within --depth links of ENTITY (an IRI, label or acronym).")(func)
+    func = click.option(
+        "--depth", type=click.IntRange(0), default=None, help="Links from --around to keep (default 1)."
+    )(func)
+    func = click.option(
+        "--around",
+        "around_entity",
+        metavar="ENTITY",
+        help="Keep only what is within --depth links of ENTITY (an IRI, label or acronym).",
+    )(func)
     return func
 
 
@@ -314,16 +498,32 @@ def _view(lay: Layout, view: str, inspection: str | None, around_entity: str | N
 
 @main.command("export")
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(list(export_mod.FORMATS)))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File to write (csv: FILE-nodes.csv and FILE-edges.csv beside it).")
-@click.option("--view", type=click.Choice(views.VIEWS), default=None,
-              help="full: every resource; entities: who is linked to whom; inspection: one inspection's ratings, "
-                   "findings and what they concern. Default: entities, or inspection with --inspection.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="File to write (csv: FILE-nodes.csv and FILE-edges.csv beside it).",
+)
+@click.option(
+    "--view",
+    type=click.Choice(views.VIEWS),
+    default=None,
+    help="full: every resource; entities: who is linked to whom; inspection: one inspection's ratings, "
+    "findings and what they concern. Default: entities, or inspection with --inspection.",
+)
 @click.option("--inspection", metavar="ID", help="The inspection view's inspection (slug, IRI or label).")
 @_view_options
 @click.pass_obj
-def export_graph(lay: Layout, fmt: str, output: Path, view: str | None, inspection: str | None,
-                 around_entity: str | None, depth: int | None) -> None:
+def export_graph(
+    lay: Layout,
+    fmt: str,
+    output: Path,
+    view: str | None,
+    inspection: str | None,
+    around_entity: str | None,
+    depth: int | None,
+) -> None:
     """Write a view of the graph as FORMAT for Gephi, yEd, Cytoscape, Graphviz, JSON-LD tools or a browser.
 
     See docs/exports.md for which tool opens which format.
@@ -342,8 +542,9 @@ def plot() -> None:
 
 
 @plot.command("ratings")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="ratings.png or ratings.svg")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="ratings.png or ratings.svg"
+)
 @click.pass_obj
 def plot_ratings(lay: Layout, output: Path) -> None:
     """Comparable standards (skos:closeMatch) against inspections, each cell coloured by band and labelled."""
@@ -352,8 +553,9 @@ def plot_ratings(lay: Layout, output: Path) -> None:
 
 
 @plot.command("network")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="network.png or network.svg")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="network.png or network.svg"
+)
 @_view_options
 @click.pass_obj
 def plot_network(lay: Layout, output: Path, around_entity: str | None, depth: int | None) -> None:

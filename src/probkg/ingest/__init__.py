@@ -25,18 +25,30 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..atomic import replace_atomically
-from ..errors import EXIT_FAILED_CHECK, InputError, OutputExistsError, ProbkgError
-from ..evidence import check
-from ..paths import Layout
-from ..store import ID_BASE, KnowledgeGraph, load
-from . import layouts, source
-from .compare import Comparison, compare
-from .draft import SLUG, Draft, GraphContext, build
-from .model import ParsedReport
+from probkg.checks.evidence import check
+from probkg.core.atomic import replace_atomically
+from probkg.core.errors import EXIT_FAILED_CHECK, InputError, OutputExistsError, ProbkgError
+from probkg.core.paths import Layout
+from probkg.ingest import layouts, source
+from probkg.ingest.compare import Comparison, compare
+from probkg.ingest.draft import SLUG, Draft, GraphContext, build
+from probkg.ingest.model import ParsedReport
+from probkg.rdf.store import KnowledgeGraph, load
+from probkg.rdf.vocab import ID_BASE
 
-__all__ = ["Comparison", "Draft", "GraphContext", "IngestCheckError", "compare_with_curated", "draft_graph",
-           "ingest", "parse", "self_check", "summary", "write"]
+__all__ = [
+    "Comparison",
+    "Draft",
+    "GraphContext",
+    "IngestCheckError",
+    "compare_with_curated",
+    "draft_graph",
+    "ingest",
+    "parse",
+    "self_check",
+    "summary",
+    "write",
+]
 
 
 class IngestCheckError(ProbkgError):
@@ -52,12 +64,22 @@ def parse(path: Path, max_bytes: int = source.MAX_BYTES) -> tuple[source.ReportT
     return report, parser.parse(report)
 
 
-def ingest(path: Path, inspection_id: str, lay: Layout, *, max_bytes: int = source.MAX_BYTES,
-           kg: KnowledgeGraph | None = None, ctx: GraphContext | None = None) -> Draft:
+def ingest(
+    path: Path,
+    inspection_id: str,
+    lay: Layout,
+    *,
+    max_bytes: int = source.MAX_BYTES,
+    kg: KnowledgeGraph | None = None,
+    ctx: GraphContext | None = None,
+) -> Draft:
     """Parse a report and build its draft; nothing is written here."""
     if not SLUG.fullmatch(inspection_id):
-        raise InputError("--as", f"'{inspection_id}' is not an inspection slug: lower-case letters and digits "
-                                 f"in hyphen-separated words, like 2026-north-east-region")
+        raise InputError(
+            "--as",
+            f"'{inspection_id}' is not an inspection slug: lower-case letters and digits "
+            f"in hyphen-separated words, like 2026-north-east-region",
+        )
     report, parsed = parse(path, max_bytes)
     if ctx is None:
         ctx = GraphContext.from_graph(kg or load(lay=lay))
@@ -72,8 +94,11 @@ def draft_graph(draft: Draft, lay: Layout) -> KnowledgeGraph:
     for path in sorted(lay.ontology.rglob("*.ttl")):
         store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(lay.graph_name(path)))
     try:
-        store.bulk_load(input=draft.turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE,
-                        to_graph=ox.NamedNode(f"{lay.graph_name(lay.root / 'ingest' / draft.inspection)}"))
+        store.bulk_load(
+            input=draft.turtle.encode("utf-8"),
+            format=ox.RdfFormat.TURTLE,
+            to_graph=ox.NamedNode(f"{lay.graph_name(lay.root / 'ingest' / draft.inspection)}"),
+        )
     except (SyntaxError, ValueError) as exc:
         raise IngestCheckError(f"{draft.report.path}: internal error: the draft is not valid Turtle ({exc})") from None
     return KnowledgeGraph(store, [], lay)
@@ -84,8 +109,10 @@ def self_check(draft: Draft, report_path: Path, lay: Layout) -> None:
     failures = check(draft_graph(draft, lay), report_path.resolve().parent)
     if failures:
         listed = "; ".join(str(f) for f in failures[:5])
-        raise IngestCheckError(f"{report_path}: internal error: the draft fails its own evidence check, so nothing was "
-                               f"written ({len(failures)} failures: {listed})")
+        raise IngestCheckError(
+            f"{report_path}: internal error: the draft fails its own evidence check, so nothing was "
+            f"written ({len(failures)} failures: {listed})"
+        )
 
 
 def write(draft: Draft, out: Path, force: bool = False) -> None:
@@ -101,8 +128,9 @@ def write(draft: Draft, out: Path, force: bool = False) -> None:
 
 def compare_with_curated(draft: Draft, lay: Layout, curated: KnowledgeGraph) -> Comparison:
     """Precision and recall of the draft against the curated graph's facts of the same inspection."""
-    return compare(draft_graph(draft, lay), f"{ID_BASE}inspection/{draft.inspection}", curated, draft.report,
-                   draft.inspection)
+    return compare(
+        draft_graph(draft, lay), f"{ID_BASE}inspection/{draft.inspection}", curated, draft.report, draft.inspection
+    )
 
 
 def summary(draft: Draft) -> str:

@@ -27,10 +27,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..errors import InputError
-from ..evidence import normalise
-from ..store import ID_BASE, KnowledgeGraph
-from .source import ReportText
+from probkg.checks.evidence import normalise
+from probkg.core.errors import InputError
+from probkg.ingest.source import ReportText
+from probkg.rdf.store import KnowledgeGraph
+from probkg.rdf.vocab import ID_BASE
 
 MIN_OVERLAP = 0.5
 
@@ -40,8 +41,8 @@ class Row:
     kind: str
     extracted: int
     curated: int
-    correct: int   # draft items that match a curated one
-    found: int     # curated items matched by the draft
+    correct: int  # draft items that match a curated one
+    found: int  # curated items matched by the draft
 
     @property
     def precision(self) -> float | None:
@@ -67,19 +68,24 @@ class Comparison:
         def fmt(value: float | None) -> str:
             return "n/a" if value is None else f"{value:.2f}"
 
-        body = [[r.kind, str(r.extracted), str(r.curated), str(r.correct), str(r.found), fmt(r.precision),
-                 fmt(r.recall)] for r in self.rows]
+        body = [
+            [r.kind, str(r.extracted), str(r.curated), str(r.correct), str(r.found), fmt(r.precision), fmt(r.recall)]
+            for r in self.rows
+        ]
         if markdown:
             lines = ["| " + " | ".join(head) + " |", "| " + " | ".join(["---"] + ["---:"] * 6) + " |"]
             lines += ["| " + " | ".join(row) + " |" for row in body]
             return "\n".join(lines)
         widths = [max(len(x[i]) for x in [head, *body]) for i in range(len(head))]
-        out = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(x, widths)))
-               for x in [head, *body]]
+        out = [
+            "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(x, widths, strict=True)))
+            for x in [head, *body]
+        ]
         return "\n".join(out)
 
 
 # -- reading one side --------------------------------------------------------------------------
+
 
 def _rows(kg: KnowledgeGraph, sparql: str) -> list[dict[str, str]]:
     return kg.select(sparql)
@@ -87,12 +93,15 @@ def _rows(kg: KnowledgeGraph, sparql: str) -> list[dict[str, str]]:
 
 def _quotes(kg: KnowledgeGraph, inspection: str, cls: str, corpus_file: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for row in _rows(kg, f"""
+    for row in _rows(
+        kg,
+        f"""
         SELECT ?s ?exact WHERE {{
           ?s a {cls} ; pko:inspection <{inspection}> .
           OPTIONAL {{ ?s pko:hasEvidence ?q . ?q oa:hasSource/pko:corpusFile {_literal(corpus_file)} ;
                          oa:hasSelector/oa:exact ?exact }}
-        }}"""):
+        }}""",
+    ):
         texts = out.setdefault(row["s"], [])
         if "exact" in row:
             texts.append(row["exact"])
@@ -107,8 +116,11 @@ def _literal(text: str) -> str:
 
 def _multi(kg: KnowledgeGraph, inspection: str, cls: str, prop: str) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
-    for row in _rows(kg, f"""SELECT ?s ?o WHERE {{ ?s a {cls} ; pko:inspection <{inspection}> .
-                                                 OPTIONAL {{ ?s {prop} ?o }} }}"""):
+    for row in _rows(
+        kg,
+        f"""SELECT ?s ?o WHERE {{ ?s a {cls} ; pko:inspection <{inspection}> .
+                                                 OPTIONAL {{ ?s {prop} ?o }} }}""",
+    ):
         values = out.setdefault(row["s"], set())
         if "o" in row:
             values.add(row["o"])
@@ -180,44 +192,73 @@ class _Side:
 
 
 def _side(kg: KnowledgeGraph, inspection: str, spans: _Spans, corpus_file: str) -> _Side:
-    ratings = {(r["std"], r["band"]) for r in _rows(kg, f"""
+    ratings = {
+        (r["std"], r["band"])
+        for r in _rows(
+            kg,
+            f"""
         SELECT ?std ?band WHERE {{ ?r a pko:Rating ; pko:inspection <{inspection}> ;
-                                     pko:standard ?std ; pko:band ?band }}""")}
-    kqs = {(r["kq"], Decimal(r["v"])) for r in _rows(kg, f"""
+                                     pko:standard ?std ; pko:band ?band }}""",
+        )
+    }
+    kqs = {
+        (r["kq"], Decimal(r["v"]))
+        for r in _rows(
+            kg,
+            f"""
         SELECT ?kq ?v WHERE {{ ?o a pko:KeyQuestionResult ; pko:inspection <{inspection}> ;
-                                 sosa:observedProperty ?kq ; pko:value ?v }}""")}
-    score = {(Decimal(r["v"]), Decimal(r.get("d", "0"))) for r in _rows(kg, f"""
+                                 sosa:observedProperty ?kq ; pko:value ?v }}""",
+        )
+    }
+    score = {
+        (Decimal(r["v"]), Decimal(r.get("d", "0")))
+        for r in _rows(
+            kg,
+            f"""
         SELECT ?v ?d WHERE {{ ?o pko:inspection <{inspection}> ; sosa:observedProperty measure:inspection-score ;
-                                pko:value ?v OPTIONAL {{ ?o pko:denominator ?d }} }}""")}
+                                pko:value ?v OPTIONAL {{ ?o pko:denominator ?d }} }}""",
+        )
+    }
     bodies = {r["b"] for r in _rows(kg, f"SELECT ?b WHERE {{ <{inspection}> pko:inspectedBody ?b }}")}
 
     rec_quotes = _quotes(kg, inspection, "pko:Recommendation", corpus_file)
     addressees = _multi(kg, inspection, "pko:Recommendation", "pko:addressee")
     numbers = _multi(kg, inspection, "pko:Recommendation", "pko:number")
-    recs = {s: (min(numbers.get(s) or {None}, key=str), frozenset(addressees.get(s, ())), spans.of(q))
-            for s, q in rec_quotes.items()}
+    recs = {
+        s: (min(numbers.get(s) or {None}, key=str), frozenset(addressees.get(s, ())), spans.of(q))
+        for s, q in rec_quotes.items()
+    }
     finding_quotes = _quotes(kg, inspection, "pko:Finding", corpus_file)
     polarity = _multi(kg, inspection, "pko:Finding", "pko:polarity")
     concerns = _multi(kg, inspection, "pko:Finding", "pko:concerns")
-    findings = {s: (min(polarity.get(s) or {""}), spans.of(q), concerns.get(s, set()))
-                for s, q in finding_quotes.items()}
+    findings = {
+        s: (min(polarity.get(s) or {""}), spans.of(q), concerns.get(s, set())) for s, q in finding_quotes.items()
+    }
     return _Side(inspection, bodies, ratings, kqs, score, recs, findings)
 
 
 def curated_inspection(kg: KnowledgeGraph, corpus_file: str, inspection_id: str) -> str:
-    rows = _rows(kg, f"""
+    rows = _rows(
+        kg,
+        f"""
         SELECT DISTINCT ?i WHERE {{ ?d pko:corpusFile {_literal(corpus_file)} ; pko:reportsOn ?i .
-                                    ?i a pko:Inspection . ?r pko:inspection ?i }} ORDER BY ?i""")
+                                    ?i a pko:Inspection . ?r pko:inspection ?i }} ORDER BY ?i""",
+    )
     if len(rows) == 1:
         return rows[0]["i"]
     fallback = f"{ID_BASE}inspection/{inspection_id}"
     if _rows(kg, f"SELECT ?t WHERE {{ <{fallback}> a ?t }}"):
         return fallback
     if len(rows) > 1:
-        raise InputError(corpus_file, "the curated graph has several inspections reported by this file: "
-                                      + ", ".join(r["i"] for r in rows))
-    raise InputError(corpus_file, "the curated graph has no inspection reported by this file (no document with "
-                                  "this pko:corpusFile) and none with the --as ID: nothing to compare with")
+        raise InputError(
+            corpus_file,
+            "the curated graph has several inspections reported by this file: " + ", ".join(r["i"] for r in rows),
+        )
+    raise InputError(
+        corpus_file,
+        "the curated graph has no inspection reported by this file (no document with "
+        "this pko:corpusFile) and none with the --as ID: nothing to compare with",
+    )
 
 
 def _set_row(kind: str, draft: set, curated: set) -> Row:
@@ -225,8 +266,9 @@ def _set_row(kind: str, draft: set, curated: set) -> Row:
     return Row(kind, len(draft), len(curated), shared, shared)
 
 
-def compare(draft_kg: KnowledgeGraph, draft_inspection: str, curated_kg: KnowledgeGraph, report: ReportText,
-            inspection_id: str) -> Comparison:
+def compare(
+    draft_kg: KnowledgeGraph, draft_inspection: str, curated_kg: KnowledgeGraph, report: ReportText, inspection_id: str
+) -> Comparison:
     corpus_file = report.path.name
     spans = _Spans(report)
     curated_iri = curated_inspection(curated_kg, corpus_file, inspection_id)
@@ -239,8 +281,10 @@ def compare(draft_kg: KnowledgeGraph, draft_inspection: str, curated_kg: Knowled
     result.rows.append(_set_row("key-question results", d.key_questions, c.key_questions))
     if d.score or c.score:
         result.rows.append(_set_row("score", d.score, c.score))
-    for label, mine, theirs in (("rating", d.ratings, c.ratings), ("key-question result", d.key_questions,
-                                                                   c.key_questions)):
+    for label, mine, theirs in (
+        ("rating", d.ratings, c.ratings),
+        ("key-question result", d.key_questions, c.key_questions),
+    ):
         differences += [f"{label} only in the draft: {_show(x)}" for x in sorted(mine - theirs, key=str)]
         differences += [f"{label} only in the curated graph: {_show(x)}" for x in sorted(theirs - mine, key=str)]
 
@@ -256,11 +300,11 @@ def compare(draft_kg: KnowledgeGraph, draft_inspection: str, curated_kg: Knowled
         if ds not in used_d and cs not in used_c:
             used_d.add(ds)
             used_c.add(cs)
-    result.rows.append(Row("recommendations", len(d.recommendations), len(c.recommendations), len(used_d),
-                           len(used_c)))
+    result.rows.append(Row("recommendations", len(d.recommendations), len(c.recommendations), len(used_d), len(used_c)))
     differences += [f"recommendation only in the draft: {_short(s)}" for s in sorted(set(d.recommendations) - used_d)]
-    differences += [f"recommendation only in the curated graph: {_short(s)}"
-                    for s in sorted(set(c.recommendations) - used_c)]
+    differences += [
+        f"recommendation only in the curated graph: {_short(s)}" for s in sorted(set(c.recommendations) - used_c)
+    ]
 
     # Findings: many to many by shared words and the same polarity.
     matches: dict[str, set[str]] = {s: set() for s in d.findings}
@@ -270,8 +314,15 @@ def compare(draft_kg: KnowledgeGraph, draft_inspection: str, curated_kg: Knowled
             if dp == cp and _same_words(dsp, csp):
                 matches[ds].add(cs)
                 matched_by[cs].add(ds)
-    result.rows.append(Row("findings", len(d.findings), len(c.findings),
-                           sum(1 for v in matches.values() if v), sum(1 for v in matched_by.values() if v)))
+    result.rows.append(
+        Row(
+            "findings",
+            len(d.findings),
+            len(c.findings),
+            sum(1 for v in matches.values() if v),
+            sum(1 for v in matched_by.values() if v),
+        )
+    )
 
     for kind, drop in (("entity links", set()), ("entity links (without the inspected body)", d.bodies | c.bodies)):
         extracted = curated = correct = found = 0

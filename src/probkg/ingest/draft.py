@@ -22,13 +22,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..errors import InputError
-from ..store import ID_BASE, KnowledgeGraph
-from . import turtle
-from .gazetteer import Gazetteer, Match
-from .model import ParsedReport, Person, Quote
-from .source import ReportText
-from .turtle import Block, QuoteBlock, integer, lang_string, string, typed
+from probkg.core.errors import InputError
+from probkg.ingest import turtle
+from probkg.ingest.gazetteer import Gazetteer, Match
+from probkg.ingest.model import ParsedReport, Person, Quote
+from probkg.ingest.source import ReportText
+from probkg.ingest.turtle import Block, QuoteBlock, integer, lang_string, string, typed
+from probkg.rdf.store import KnowledgeGraph
+from probkg.rdf.vocab import ID_BASE
 
 HMI_PROBATION = f"{ID_BASE}organisation/hmi-probation"
 INSPECTION_SCORE = f"{ID_BASE}measure/inspection-score"
@@ -47,10 +48,10 @@ def short(iri: str) -> str:
 @dataclass(frozen=True)
 class Concept:
     iri: str
-    kind: str                  # "Standard", "KeyQuestion", "OverallAssessment", ...
-    labels: frozenset[str]     # lower-cased, apostrophes folded
-    quotes: tuple[str, ...]    # lower-cased, apostrophes folded
-    name: str                  # skos:prefLabel as written, for draft labels
+    kind: str  # "Standard", "KeyQuestion", "OverallAssessment", ...
+    labels: frozenset[str]  # lower-cased, apostrophes folded
+    quotes: tuple[str, ...]  # lower-cased, apostrophes folded
+    name: str  # skos:prefLabel as written, for draft labels
 
 
 @dataclass
@@ -58,8 +59,8 @@ class GraphContext:
     """What ingest needs from the graph: the gazetteer, frameworks, bands, themes, measures."""
 
     gazetteer: Gazetteer
-    concepts: dict[str, Concept]       # IRI -> concept, for every framework
-    known: set[str]                    # every IRI that is typed in the graph
+    concepts: dict[str, Concept]  # IRI -> concept, for every framework
+    known: set[str]  # every IRI that is typed in the graph
     themes: list[tuple[re.Pattern[str], str]]
 
     @classmethod
@@ -80,9 +81,16 @@ class GraphContext:
             if "exact" in row:
                 entry["quotes"].add(_fold(row["exact"]))
         kinds = ("Standard", "KeyQuestion", "OverallAssessment", "Domain")
-        built = {iri: Concept(iri, next((k for k in kinds if k in e["kind"]), min(e["kind"])),
-                              frozenset(e["labels"]), tuple(sorted(e["quotes"])), e["name"] or iri.rsplit("/", 1)[-1])
-                 for iri, e in concepts.items()}
+        built = {
+            iri: Concept(
+                iri,
+                next((k for k in kinds if k in e["kind"]), min(e["kind"])),
+                frozenset(e["labels"]),
+                tuple(sorted(e["quotes"])),
+                e["name"] or iri.rsplit("/", 1)[-1],
+            )
+            for iri, e in concepts.items()
+        }
         known = {r["s"] for r in kg.select("SELECT DISTINCT ?s WHERE { ?s a ?t FILTER(isIRI(?s)) }")}
         themes = []
         for row in kg.select("SELECT ?t ?l WHERE { ?t skos:inScheme theme:scheme ; skos:prefLabel ?l }"):
@@ -161,19 +169,25 @@ class _Builder:
     def body(self) -> str:
         p = self.parsed
         if not p.body:
-            raise InputError(str(self.report.path), "cannot find the inspected body: no 'Service:' line and no "
-                                                    "title 'An inspection of ...'")
+            raise InputError(
+                str(self.report.path),
+                "cannot find the inspected body: no 'Service:' line and no title 'An inspection of ...'",
+            )
         linked, ambiguous = self.ctx.gazetteer.link(p.body)
         bodies = [iri for iri in linked if (e := self.ctx.gazetteer.entity(iri)) and e.is_body]
         if ambiguous:
-            raise InputError(str(self.report.path), f"the inspected body '{p.body}' is ambiguous in the "
-                                                    f"gazetteer ({', '.join(ambiguous[0].entities)})",
-                             p.body_quote.line if p.body_quote else None)
+            raise InputError(
+                str(self.report.path),
+                f"the inspected body '{p.body}' is ambiguous in the gazetteer ({', '.join(ambiguous[0].entities)})",
+                p.body_quote.line if p.body_quote else None,
+            )
         if len(bodies) != 1:
-            raise InputError(str(self.report.path),
-                             f"the inspected body '{p.body}' is not a body in graph/ (add it, with its name as "
-                             f"a label or altLabel, to graph/reference/organisations.ttl and ingest again)",
-                             p.body_quote.line if p.body_quote else None)
+            raise InputError(
+                str(self.report.path),
+                f"the inspected body '{p.body}' is not a body in graph/ (add it, with its name as "
+                f"a label or altLabel, to graph/reference/organisations.ttl and ingest again)",
+                p.body_quote.line if p.body_quote else None,
+            )
         return bodies[0]
 
     def person(self, name_quote: Person | None, role: str) -> str | None:
@@ -207,9 +221,11 @@ class _Builder:
         if HMI_PROBATION in self.ctx.known:
             block.add("prov:wasAssociatedWith", short(HMI_PROBATION))
         quotes = [p.body_quote] if p.body_quote else []
-        for role, prop, found in (("lead inspector", "pko:leadInspector", p.lead_inspector),
-                                  ("chief inspector", "pko:chiefInspector", p.chief_inspector),
-                                  ("programme manager", "pko:programmeManager", p.programme_manager)):
+        for role, prop, found in (
+            ("lead inspector", "pko:leadInspector", p.lead_inspector),
+            ("chief inspector", "pko:chiefInspector", p.chief_inspector),
+            ("programme manager", "pko:programmeManager", p.programme_manager),
+        ):
             if (iri := self.person(found, role)) is not None:
                 block.add(prop, short(iri))
                 quotes.append(found.quote)
@@ -224,17 +240,24 @@ class _Builder:
     # -- results --------------------------------------------------------------------------
     def ratings(self, body: str) -> None:
         p, x = self.parsed, self.x
-        standards = {c.iri for c in self.ctx.concepts.values()
-                     if c.kind == "Standard" and c.iri.startswith(f"{ID_BASE}framework/{p.framework}-")}
+        standards = {
+            c.iri
+            for c in self.ctx.concepts.values()
+            if c.kind == "Standard" and c.iri.startswith(f"{ID_BASE}framework/{p.framework}-")
+        }
         printed = {r.code for r in p.ratings if r.code != "overall"}
         if len(printed) < len(standards):
-            missing = sorted(short(s).removeprefix(f"framework:{p.framework}-").replace("-", ".")
-                             for s in standards
-                             if short(s).removeprefix(f"framework:{p.framework}-").replace("-", ".") not in printed)
-            raise InputError(str(self.report.path),
-                             f"the ratings table rates {len(printed)} of the {len(standards)} standards of "
-                             f"framework {p.framework} (none for {', '.join(missing)}): the report seems "
-                             f"truncated or damaged")
+            missing = sorted(
+                short(s).removeprefix(f"framework:{p.framework}-").replace("-", ".")
+                for s in standards
+                if short(s).removeprefix(f"framework:{p.framework}-").replace("-", ".") not in printed
+            )
+            raise InputError(
+                str(self.report.path),
+                f"the ratings table rates {len(printed)} of the {len(standards)} standards of "
+                f"framework {p.framework} (none for {', '.join(missing)}): the report seems "
+                f"truncated or damaged",
+            )
         for rating in p.ratings:
             if rating.code == "overall":
                 suffix, label = "overall", "overall rating"
@@ -243,8 +266,11 @@ class _Builder:
                 suffix = rating.code.replace(".", "-")
                 concept = self.concept(f"{p.framework}-{suffix}", "Standard")
                 if concept and not self._names_match(concept, rating.name):
-                    self.warn(f"standard {rating.code} is printed as '{rating.name}', which is not the name of "
-                              f"{short(concept)}; rating left out (another framework?)", rating.quotes[0])
+                    self.warn(
+                        f"standard {rating.code} is printed as '{rating.name}', which is not the name of "
+                        f"{short(concept)}; rating left out (another framework?)",
+                        rating.quotes[0],
+                    )
                     continue
                 label = f"{rating.code} {self._label(concept)}" if concept else ""
             if concept is None:
@@ -268,8 +294,10 @@ class _Builder:
                 block = Block(f"observation:{x}-score", ["pko:Statistic"])
                 block.add("pko:denominator", integer(of))
                 block.add("pko:inspection", f"inspection:{x}")
-                block.add("pko:statement", lang_string(f"Draft: the inspection score the report gives, {value} "
-                                                       f"points out of {of}."))
+                block.add(
+                    "pko:statement",
+                    lang_string(f"Draft: the inspection score the report gives, {value} points out of {of}."),
+                )
                 block.add("pko:unit", "vocab:unit-score-points")
                 block.add("pko:value", integer(value))
                 block.add("rdfs:label", lang_string(f"{x}: inspection score"))
@@ -293,19 +321,26 @@ class _Builder:
             suffix = kq.code.replace(".", "-") if kq.code[0].isdigit() else f"{kq.standard.replace('.', '-')}-{kq.code}"
             concept = self.concept(f"{p.framework}-{suffix}", "KeyQuestion")
             if concept is None:
-                self.warn(f"{p.framework} has no key question {kq.standard} {kq.code} ('{kq.question[:60]}'); "
-                          f"left out", kq.quotes[0])
+                self.warn(
+                    f"{p.framework} has no key question {kq.standard} {kq.code} ('{kq.question[:60]}'); left out",
+                    kq.quotes[0],
+                )
                 continue
             question = _fold(_FOOTNOTE_MARKS.sub("", kq.question))
             if question and not any(question in q for q in self.ctx.concepts[concept].quotes):
-                self.warn(f"key question {kq.standard} {kq.code} is worded '{kq.question[:60]}', unlike "
-                          f"{short(concept)}: check the mapping", kq.quotes[0])
+                self.warn(
+                    f"key question {kq.standard} {kq.code} is worded '{kq.question[:60]}', unlike "
+                    f"{short(concept)}: check the mapping",
+                    kq.quotes[0],
+                )
             block = Block(f"observation:{x}-kq-{suffix}", ["pko:KeyQuestionResult"])
             block.add("pko:inspection", f"inspection:{x}")
             block.add("pko:unit", "vocab:unit-percent")
             block.add("pko:value", integer(kq.value))
-            block.add("rdfs:label", lang_string(f"{x}: {kq.code if kq.code[0].isdigit() else kq.standard} "
-                                                f"{self._label(concept)}"))
+            block.add(
+                "rdfs:label",
+                lang_string(f"{x}: {kq.code if kq.code[0].isdigit() else kq.standard} {self._label(concept)}"),
+            )
             block.add("sosa:hasFeatureOfInterest", short(body))
             block.add("sosa:observedProperty", short(concept))
             self.evidence(block, "observation", f"{x}-kq-{suffix}", kq.quotes)
@@ -319,12 +354,16 @@ class _Builder:
             order += 1
             number = rec.number if rec.number is not None else order
             slug = f"{x}-{number:03d}"
-            addressees = [iri for iri in self.link(rec.addressee)
-                          if (e := self.ctx.gazetteer.entity(iri)) and e.is_body]
+            addressees = [
+                iri for iri in self.link(rec.addressee) if (e := self.ctx.gazetteer.entity(iri)) and e.is_body
+            ]
             if not addressees:
                 self.candidates[("addressee", rec.addressee)] += 1
-                self.warn(f"recommendation {number}: addressee '{rec.addressee}' is not a body in graph/; "
-                          f"left out (add the body and ingest again)", rec.quotes[0])
+                self.warn(
+                    f"recommendation {number}: addressee '{rec.addressee}' is not a body in graph/; "
+                    f"left out (add the body and ingest again)",
+                    rec.quotes[0],
+                )
                 continue
             block = Block(f"recommendation:{slug}", ["pko:Recommendation"])
             block.add("pko:addressee", *(short(a) for a in addressees))
@@ -336,8 +375,10 @@ class _Builder:
                 block.add("pko:number", integer(rec.number))
             names = " and ".join(self.ctx.gazetteer.entities[a].label for a in addressees)
             which = f"recommendation {rec.number}" if rec.number is not None else f"unnumbered recommendation {order}"
-            block.add("pko:statement", lang_string(f"Draft: a recommendation of the report to {names}. "
-                                                   f"Restate it in your own words."))
+            block.add(
+                "pko:statement",
+                lang_string(f"Draft: a recommendation of the report to {names}. Restate it in your own words."),
+            )
             self._themes(block, rec.text)
             block.add("rdfs:label", lang_string(f"{x}: {which}"))
             self.evidence(block, "recommendation", slug, rec.quotes)
@@ -366,8 +407,12 @@ class _Builder:
                     block.add("pko:standard", short(concept))
             kind = "strength" if finding.polarity == "strength" else "area for improvement"
             section = _NUMBERS.sub("", finding.section).strip(" .") or "the report"
-            block.add("pko:statement", lang_string(f"Draft: {_article(kind)} {kind} the report lists under "
-                                                   f"{section}. Restate it in your own words."))
+            block.add(
+                "pko:statement",
+                lang_string(
+                    f"Draft: {_article(kind)} {kind} the report lists under {section}. Restate it in your own words."
+                ),
+            )
             self._themes(block, finding.text, finding.section)
             block.add("rdfs:label", lang_string(f"{x}: draft {kind} {n}"))
             self.evidence(block, "finding", slug, finding.quotes)
@@ -384,13 +429,20 @@ class _Builder:
                 return
 
     def header(self) -> str:
-        corpus = "" if CORPUS_NAME.fullmatch(self.report.path.name) else (
-            "\nThe file name is not a corpus name (NNN_<16 hex digits>.txt): rename the text when you add it "
-            "to ../shared/sources/ and change pko:corpusFile to match.")
-        return (f"Draft data for inspection {self.x}, drafted by `probkg ingest` from {self.report.path.name}\n"
-                f"(layout {self.parsed.layout}). Quotes are verbatim from the report; statements, labels and\n"
-                f"themes are machine drafts and every entity link needs checking. Rewrite them in your own\n"
-                f"words (docs/curation.md) before moving this file into graph/inspections/.{corpus}")
+        corpus = (
+            ""
+            if CORPUS_NAME.fullmatch(self.report.path.name)
+            else (
+                "\nThe file name is not a corpus name (NNN_<16 hex digits>.txt): rename the text when you add it "
+                "to ../shared/sources/ and change pko:corpusFile to match."
+            )
+        )
+        return (
+            f"Draft data for inspection {self.x}, drafted by `probkg ingest` from {self.report.path.name}\n"
+            f"(layout {self.parsed.layout}). Quotes are verbatim from the report; statements, labels and\n"
+            f"themes are machine drafts and every entity link needs checking. Rewrite them in your own\n"
+            f"words (docs/curation.md) before moving this file into graph/inspections/.{corpus}"
+        )
 
 
 MAX_QUOTE = 500
@@ -419,8 +471,10 @@ def build(report: ReportText, parsed: ParsedReport, inspection_id: str, ctx: Gra
     """Link the parsed report to the graph and write the draft Turtle."""
     b = _Builder(report, parsed, inspection_id, ctx)
     if f"{ID_BASE}inspection/{inspection_id}" in ctx.known:
-        b.warn(f"inspection:{inspection_id} is already in graph/: this draft's IRIs would clash with the "
-               f"curated ones; use a new --as to keep it beside them")
+        b.warn(
+            f"inspection:{inspection_id} is already in graph/: this draft's IRIs would clash with the "
+            f"curated ones; use a new --as to keep it beside them"
+        )
     body = b.body()
     b.inspection(body)
     b.ratings(body)
@@ -428,7 +482,17 @@ def build(report: ReportText, parsed: ParsedReport, inspection_id: str, ctx: Gra
     b.recommendations()
     b.findings(body)
     text = turtle.document(b.header(), [*b.blocks, *b.quotes])
-    counts = {k: b.counts.get(k, 0) for k in ("ratings", "score", "key-question results", "recommendations",
-                                               "strengths", "areas for improvement", "entity links")}
+    counts = {
+        k: b.counts.get(k, 0)
+        for k in (
+            "ratings",
+            "score",
+            "key-question results",
+            "recommendations",
+            "strengths",
+            "areas for improvement",
+            "entity links",
+        )
+    }
     counts["evidence quotes"] = len(b.quotes)
     return Draft(text, parsed.layout, inspection_id, counts, report, b.candidates, b.ambiguous, b.warnings)

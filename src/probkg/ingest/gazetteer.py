@@ -26,16 +26,60 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..store import ID_BASE, KnowledgeGraph
+from probkg.rdf.store import KnowledgeGraph
+from probkg.rdf.vocab import ID_BASE
 
-ENTITY_KINDS = ("organisation", "person", "place", "programme", "service", "initiative", "contract",
-                "system", "arrangement", "legislation")
+ENTITY_KINDS = (
+    "organisation",
+    "person",
+    "place",
+    "programme",
+    "service",
+    "initiative",
+    "contract",
+    "system",
+    "arrangement",
+    "legislation",
+)
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 _CONNECTORS = {"of", "and", "for", "the", "in", "on", "&"}
-_STARTERS = {"The", "A", "An", "This", "These", "That", "Those", "In", "At", "Of", "For", "By", "On", "As",
-             "Our", "We", "It", "Its", "All", "Some", "Most", "Many", "There", "Both", "Across", "While",
-             "Although", "However", "Despite", "Each", "Every", "Senior", "Staff", "Leaders"}
+_STARTERS = {
+    "The",
+    "A",
+    "An",
+    "This",
+    "These",
+    "That",
+    "Those",
+    "In",
+    "At",
+    "Of",
+    "For",
+    "By",
+    "On",
+    "As",
+    "Our",
+    "We",
+    "It",
+    "Its",
+    "All",
+    "Some",
+    "Most",
+    "Many",
+    "There",
+    "Both",
+    "Across",
+    "While",
+    "Although",
+    "However",
+    "Despite",
+    "Each",
+    "Every",
+    "Senior",
+    "Staff",
+    "Leaders",
+}
 STOP_ACRONYMS = {"HM", "CBE", "OK", "UK"}
 """Capitalised tokens that are titles or honours, not names of entities, never reported."""
 
@@ -64,8 +108,8 @@ def tokens(text: str) -> list[Token]:
 @dataclass(frozen=True)
 class Entity:
     iri: str
-    label: str       # preferred label, for messages
-    is_body: bool    # an organisation, unit or arrangement: may be an addressee or a rated body
+    label: str  # preferred label, for messages
+    is_body: bool  # an organisation, unit or arrangement: may be an addressee or a rated body
     is_person: bool
 
 
@@ -91,8 +135,9 @@ class _Node:
 class Gazetteer:
     """Labels of the graph's named entities, matched longest first."""
 
-    def __init__(self, labels: list[tuple[str, str]], entities: dict[str, Entity],
-                 known_terms: set[str] | None = None) -> None:
+    def __init__(
+        self, labels: list[tuple[str, str]], entities: dict[str, Entity], known_terms: set[str] | None = None
+    ) -> None:
         self.entities = entities
         self.root = _Node()
         self.acronyms: set[str] = set(known_terms or ())
@@ -118,21 +163,32 @@ class Gazetteer:
               FILTER(isIRI(?s) && STRSTARTS(STR(?s), STR(?base)))
             }}""")
         labels = [(r["s"], r["label"]) for r in rows]
-        bodies = {r["s"] for r in kg.select("""
+        bodies = {
+            r["s"]
+            for r in kg.select("""
             SELECT DISTINCT ?s WHERE {
               ?s a/rdfs:subClassOf* ?c .
               VALUES ?c { org:Organization org:FormalOrganization org:OrganizationalUnit
                           org:OrganizationalCollaboration }
-            }""")}
+            }""")
+        }
         people = {r["s"] for r in kg.select("SELECT DISTINCT ?s WHERE { ?s a/rdfs:subClassOf* pko:Person }")}
-        preferred = {r["s"]: r["l"] for r in kg.select(
-            "SELECT ?s (MIN(STR(?x)) AS ?l) WHERE { ?s skos:prefLabel|rdfs:label ?x } GROUP BY ?s")}
-        entities = {iri: Entity(iri, preferred.get(iri, iri.rsplit("/", 1)[-1]), iri in bodies, iri in people)
-                    for iri, _ in labels}
+        preferred = {
+            r["s"]: r["l"]
+            for r in kg.select("SELECT ?s (MIN(STR(?x)) AS ?l) WHERE { ?s skos:prefLabel|rdfs:label ?x } GROUP BY ?s")
+        }
+        entities = {
+            iri: Entity(iri, preferred.get(iri, iri.rsplit("/", 1)[-1]), iri in bodies, iri in people)
+            for iri, _ in labels
+        }
         # Acronyms the ontology gives classes ("PDU", "CRC") are known words, not unknown names.
-        known = {t.text for r in kg.select("""
+        known = {
+            t.text
+            for r in kg.select("""
                     SELECT ?l WHERE { ?c a owl:Class ; skos:altLabel|rdfs:label ?l }""")
-                 for t in tokens(r["l"]) if is_acronym(t.text)}
+            for t in tokens(r["l"])
+            if is_acronym(t.text)
+        }
         return cls(labels, entities, known)
 
     def find(self, text: str) -> list[Match]:
@@ -148,8 +204,10 @@ class Gazetteer:
                 j += 1
                 iris: set[str] = set()
                 for label_toks, label_iris in node.ends.items():
-                    if all(a == b or (not is_acronym(a) and a.lower() == b.lower())
-                           for a, b in zip(label_toks, (t.text for t in toks[i:j]), strict=True)):
+                    if all(
+                        a == b or (not is_acronym(a) and a.lower() == b.lower())
+                        for a, b in zip(label_toks, (t.text for t in toks[i:j]), strict=True)
+                    ):
                         iris |= label_iris
                 if iris:
                     start, end = toks[i].start, toks[j - 1].end
@@ -194,7 +252,7 @@ class Gazetteer:
                 run.pop(0)
             capitals = [t for t in run if t.text[:1].isupper()]
             if len(capitals) >= 2 and not all(is_acronym(t.text) for t in capitals):
-                out[("name", folded[run[0].start:run[-1].end])] += 1
+                out[("name", folded[run[0].start : run[-1].end])] += 1
             run.clear()
 
         for k, tok in enumerate(toks):

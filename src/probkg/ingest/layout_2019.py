@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import re
 
-from . import layouts
-from .layouts import BULLET, LIST_HEADING, band_at_end, band_of
-from .model import Finding, KeyQuestion, ParsedReport, Person, Quote, Rating, Recommendation
-from .source import ReportText
+from probkg.ingest import layouts
+from probkg.ingest.layouts import BULLET, LIST_HEADING, band_at_end, band_of
+from probkg.ingest.model import Finding, KeyQuestion, ParsedReport, Person, Quote, Rating, Recommendation
+from probkg.ingest.source import ReportText
 
 NAME = "hmip-2019-text"
 FRAMEWORK = "hmip-2019"
@@ -74,13 +74,13 @@ def _parse(report: ReportText) -> ParsedReport:
 def _ratings(report: ReportText, lines: list[str], out: ParsedReport) -> None:
     start = next((i for i, line in enumerate(lines) if line == "Overall rating"), None)
     if start is None:
-        raise layouts.no_ratings_table(report, "no 'Overall rating' line, which heads the ratings table "
-                                               "in this layout")
+        raise layouts.no_ratings_table(report, "no 'Overall rating' line, which heads the ratings table in this layout")
     j = _nonblank_after(lines, start)
     band = band_of(lines[j]) if j is not None else None
     if band is None:
-        raise layouts.no_ratings_table(report, f"the 'Overall rating' line (line {start + 1}) is not "
-                                               f"followed by a rating band")
+        raise layouts.no_ratings_table(
+            report, f"the 'Overall rating' line (line {start + 1}) is not followed by a rating band"
+        )
     out.ratings.append(Rating("overall", "", band, [Quote.of(f"{lines[start]} {lines[j]}", start + 1)]))
     seen: dict[str, str] = {}
     for i in range(j + 1, min(len(lines), j + 80)):
@@ -88,7 +88,7 @@ def _ratings(report: ReportText, lines: list[str], out: ParsedReport) -> None:
         if line == "Recommendations":
             break
         match = _STANDARD_CODE.match(line)
-        split = band_at_end(line[match.end():]) if match else None
+        split = band_at_end(line[match.end() :]) if match else None
         if not match or not split or not split[0].strip():
             continue
         code = f"{match.group(1)}.{match.group(2)}"
@@ -164,9 +164,10 @@ def _recommendations(report: ReportText, lines: list[str], out: ParsedReport) ->
             out.warn(f"recommendation number {number} appears twice; kept the first", i + 1)
             continue
         numbers.add(number)
-        text = line[line.index(match.group(1)):]  # "1. review ...", without the bullet
-        out.recommendations.append(Recommendation(number, match.group(2), addressee[0],
-                                                  [addressee[1], Quote.of(text, i + 1)]))
+        text = line[line.index(match.group(1)) :]  # "1. review ...", without the bullet
+        out.recommendations.append(
+            Recommendation(number, match.group(2), addressee[0], [addressee[1], Quote.of(text, i + 1)])
+        )
     else:
         raise layouts.truncated(report, f"the 'Recommendations' section (line {start + 1}) never ends")
     if announced is not None and announced != len(out.recommendations):
@@ -193,8 +194,9 @@ def _findings(lines: list[str], out: ParsedReport) -> None:
             bullet = BULLET.fullmatch(lines[i])
             if not bullet:
                 break
-            out.findings.append(Finding(polarity, bullet.group(1), domain or "the report", None,
-                                        [Quote.of(bullet.group(1), i + 1)]))
+            out.findings.append(
+                Finding(polarity, bullet.group(1), domain or "the report", None, [Quote.of(bullet.group(1), i + 1)])
+            )
             i += 1
 
 
@@ -212,7 +214,7 @@ def _key_questions(report: ReportText, lines: list[str], out: ParsedReport, afte
         if not match or not percent:
             continue
         code = f"{match.group(1)}.{match.group(2)}"
-        question = line[match.end(): percent.start()].strip()
+        question = line[match.end() : percent.start()].strip()
         if code in seen:
             out.warn(f"key question {code} appears twice; kept the first", i + 1)
             continue
@@ -227,5 +229,5 @@ def _key_questions(report: ReportText, lines: list[str], out: ParsedReport, afte
 
 
 PARSER = layouts.Parser(
-    NAME, FRAMEWORK, "text of a 2019 HMI Probation PDF report, tab-separated ratings table",
-    MARKERS, _parse)
+    NAME, FRAMEWORK, "text of a 2019 HMI Probation PDF report, tab-separated ratings table", MARKERS, _parse
+)

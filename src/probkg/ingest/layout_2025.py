@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import re
 
-from . import layouts
-from .layouts import BULLET, LIST_HEADING, band_of, table_cells
-from .model import Finding, KeyQuestion, ParsedReport, Person, Quote, Rating, Recommendation
-from .source import ReportText
+from probkg.ingest import layouts
+from probkg.ingest.layouts import BULLET, LIST_HEADING, band_of, table_cells
+from probkg.ingest.model import Finding, KeyQuestion, ParsedReport, Person, Quote, Rating, Recommendation
+from probkg.ingest.source import ReportText
 
 BACK_TO_TOP = "(Back to top)"
 
@@ -48,7 +48,7 @@ _REQUIRED_AFTER_RATINGS = ("Recommendations", "Further information")
 
 
 def _heading(line: str) -> str | None:
-    """"Recommendations (Back to top)" -> "Recommendations"."""
+    """ "Recommendations (Back to top)" -> "Recommendations"."""
     if line.endswith(BACK_TO_TOP):
         return line[: -len(BACK_TO_TOP)].strip()
     return None
@@ -117,8 +117,9 @@ def _ratings(report: ReportText, lines: list[str], start: int, out: ParsedReport
         seen[code] = band
         out.ratings.append(Rating(code, name, band, [Quote.of(line, i + 1)]))
     if "overall" not in seen:
-        raise layouts.no_ratings_table(report, f"the 'Ratings' section (line {start + 1}) has no "
-                                               f"'| Overall rating | ... |' row")
+        raise layouts.no_ratings_table(
+            report, f"the 'Ratings' section (line {start + 1}) has no '| Overall rating | ... |' row"
+        )
     if len(seen) == 1:
         raise layouts.no_ratings_table(report, f"the 'Ratings' section (line {start + 1}) rates no standard")
 
@@ -149,8 +150,11 @@ def _sections(lines: list[str], out: ParsedReport) -> None:
                 if nxt and len(nxt) == 2 and (band := band_of(nxt[1])) and standard in summary:
                     rating = summary[standard]
                     if rating.band != band:
-                        out.warn(f"standard {standard} is rated {band} here but {rating.band} in the ratings "
-                                 f"table; kept the ratings table's", i + 2)
+                        out.warn(
+                            f"standard {standard} is rated {band} here but {rating.band} in the ratings "
+                            f"table; kept the ratings table's",
+                            i + 2,
+                        )
                     elif len(rating.quotes) == 1:
                         rating.quotes.append(Quote.of(lines[i + 1], i + 2))
                 i += 1
@@ -181,8 +185,11 @@ def _sections(lines: list[str], out: ParsedReport) -> None:
                 bullet = BULLET.fullmatch(lines[i])
                 if not bullet:
                     break
-                out.findings.append(Finding(polarity, bullet.group(1), section or "the report", standard,
-                                            [Quote.of(bullet.group(1), i + 1)]))
+                out.findings.append(
+                    Finding(
+                        polarity, bullet.group(1), section or "the report", standard, [Quote.of(bullet.group(1), i + 1)]
+                    )
+                )
                 i += 1
             continue
         i += 1
@@ -230,10 +237,17 @@ def _people_and_dates(lines: list[str], out: ParsedReport) -> None:
                     sentence = layouts.sentence_around(line, match.start(), match.end())
                     out.date_quotes.append(Quote.of(sentence, i + 1))
             else:
-                out.warn(f"fieldwork dates '{match.group(0)}' are not two real dates in order that agree "
-                         f"with the ratings table; left out", i + 1)
+                out.warn(
+                    f"fieldwork dates '{match.group(0)}' are not two real dates in order that agree "
+                    f"with the ratings table; left out",
+                    i + 1,
+                )
 
 
 PARSER = layouts.Parser(
-    NAME, FRAMEWORK, "text of a 2025 HMI Probation web report, '| a | b |' tables and '(Back to top)' headings",
-    MARKERS, _parse)
+    NAME,
+    FRAMEWORK,
+    "text of a 2025 HMI Probation web report, '| a | b |' tables and '(Back to top)' headings",
+    MARKERS,
+    _parse,
+)

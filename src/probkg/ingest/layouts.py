@@ -19,19 +19,61 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ..errors import InputError, LayoutError
-from .model import BANDS, ParsedReport
-from .source import ReportText
+from probkg.core.errors import InputError, LayoutError
+from probkg.ingest.model import BANDS, ParsedReport
+from probkg.ingest.source import ReportText
 
 MIN_MARKERS = 2
 
-MONTHS = {name: number for number, name in enumerate(
-    ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-     "October", "November", "December"), start=1)}
+MONTHS = {
+    name: number
+    for number, name in enumerate(
+        (
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ),
+        start=1,
+    )
+}
 
-NUMBER_WORDS = {word: number for number, word in enumerate(
-    ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-     "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"))}
+NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate(
+        (
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        )
+    )
+}
 
 _NAME = r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){1,3}"
 LEAD_INSPECTOR = re.compile(r"This inspection was led by HM Inspector (" + _NAME + ")")
@@ -57,7 +99,7 @@ class Parser:
 
 
 def parsers() -> list[Parser]:
-    from . import layout_2019, layout_2025  # they import this module's helpers
+    from probkg.ingest import layout_2019, layout_2025  # they import this module's helpers
 
     return [layout_2019.PARSER, layout_2025.PARSER]
 
@@ -69,12 +111,14 @@ def detect(report: ReportText) -> Parser:
     best, _, parser = scored[0]
     if best < MIN_MARKERS:
         known = "; ".join(f"{p.name} ({p.description})" for p in parsers())
-        hint = (f"; it shows {best} of the {len(parser.markers)} marks of {parser.name}: cut short?"
-                if best else "")
+        hint = f"; it shows {best} of the {len(parser.markers)} marks of {parser.name}: cut short?" if best else ""
         raise LayoutError(str(report.path), f"not a report in a layout probkg ingest knows (known: {known}){hint}")
     if len(scored) > 1 and scored[1][0] == best:
-        raise LayoutError(str(report.path), f"the text shows the markers of two layouts ({scored[0][1]}, "
-                                            f"{scored[1][1]}) equally; cannot tell which it is in")
+        raise LayoutError(
+            str(report.path),
+            f"the text shows the markers of two layouts ({scored[0][1]}, "
+            f"{scored[1][1]}) equally; cannot tell which it is in",
+        )
     return parser
 
 
@@ -100,7 +144,7 @@ def band_of(text: str) -> str | None:
 
 
 def iso_date(day: str, month: str, year: str) -> str | None:
-    """"28", "July", "2025" to "2025-07-28"; None if that is not a real date."""
+    """ "28", "July", "2025" to "2025-07-28"; None if that is not a real date."""
     if month not in MONTHS:
         return None
     try:
@@ -120,7 +164,7 @@ def sentence_around(line: str, start: int, end: int) -> str:
     left = line.rfind(". ", 0, start)
     begin = 0 if left < 0 else left + 2
     stop = line.find(".", end)
-    return line[begin: len(line) if stop < 0 else stop + 1]
+    return line[begin : len(line) if stop < 0 else stop + 1]
 
 
 def table_cells(line: str) -> list[str] | None:

@@ -3,14 +3,14 @@
 Every extracted fact carries the quotes that support it: spans of the report
 text, whitespace-normalised, so each is verbatim from the source up to
 whitespace (the evidence rule of docs/curation.md). Parsers fill these
-classes; `build.py` links them to the graph and `turtle.py` writes them.
+classes; `release/build.py` links them to the graph and `turtle.py` writes them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..evidence import normalise
+from probkg.checks.evidence import normalise
 
 BANDS = {
     "outstanding": "band-outstanding",
@@ -37,18 +37,18 @@ class Quote:
 
 @dataclass
 class Rating:
-    code: str          # "1.2", or "overall"
-    name: str          # the standard's name as printed ("" for overall)
-    band: str          # vocab: local name, e.g. "band-good"
+    code: str  # "1.2", or "overall"
+    name: str  # the standard's name as printed ("" for overall)
+    band: str  # vocab: local name, e.g. "band-good"
     quotes: list[Quote]
 
 
 @dataclass
 class KeyQuestion:
-    standard: str      # the standard's code, "2.1"
-    code: str          # the key question's code as printed ("2.1.1"), or "q1", "q2"... in table order
-    question: str      # as printed
-    value: int         # percent
+    standard: str  # the standard's code, "2.1"
+    code: str  # the key question's code as printed ("2.1.1"), or "q1", "q2"... in table order
+    question: str  # as printed
+    value: int  # percent
     quotes: list[Quote]
 
 
@@ -56,15 +56,15 @@ class KeyQuestion:
 class Recommendation:
     number: int | None  # as printed, or None where the report does not number them
     text: str
-    addressee: str      # the words before "should:"
+    addressee: str  # the words before "should:"
     quotes: list[Quote]  # the addressee line, then the recommendation itself
 
 
 @dataclass
 class Finding:
-    polarity: str       # "strength" or "area-for-improvement"
+    polarity: str  # "strength" or "area-for-improvement"
     text: str
-    section: str        # where the list sits, in the report's words, for the draft label
+    section: str  # where the list sits, in the report's words, for the draft label
     standard: str | None  # the standard's code where the list sits under one
     quotes: list[Quote]
 
@@ -80,17 +80,17 @@ class ParsedReport:
     """Everything a layout parser found in one report."""
 
     layout: str
-    framework: str                  # local name of the framework: concept, e.g. "hmip-2019"
+    framework: str  # local name of the framework: concept, e.g. "hmip-2019"
     title: str | None = None
-    body: str | None = None         # the inspected body's name as printed
+    body: str | None = None  # the inspected body's name as printed
     body_quote: Quote | None = None
-    start: str | None = None        # ISO date text: "2018-11" or "2025-07-28"
+    start: str | None = None  # ISO date text: "2018-11" or "2025-07-28"
     end: str | None = None
     date_quotes: list[Quote] = field(default_factory=list)
     lead_inspector: Person | None = None
     chief_inspector: Person | None = None
     programme_manager: Person | None = None
-    score: tuple[int, int, Quote] | None = None   # value, out of, quote
+    score: tuple[int, int, Quote] | None = None  # value, out of, quote
     ratings: list[Rating] = field(default_factory=list)
     key_questions: list[KeyQuestion] = field(default_factory=list)
     recommendations: list[Recommendation] = field(default_factory=list)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError, LimitError
+from probkg.core.errors import InputError, LimitError
 
 MAX_BYTES = 4 * 1024 * 1024
 """Default size limit: about forty times the longest report of the corpus (112 KB)."""
@@ -23,8 +23,9 @@ MAX_LINE = 50_000
 """Longest line accepted, in characters (the corpus's longest is under 2,000)."""
 
 _HTML = re.compile(rb"^\s*(<!doctype\s+html|<html\b|<head\b|<body\b|<\?xml[^>]*>\s*<html\b)", re.IGNORECASE)
-_TAGS = re.compile(rb"</?(html|head|body|div|p|span|table|tr|td|h[1-6]|ul|li|a|meta|script|style)\b[^>]{0,200}>",
-                   re.IGNORECASE)
+_TAGS = re.compile(
+    rb"</?(html|head|body|div|p|span|table|tr|td|h[1-6]|ul|li|a|meta|script|style)\b[^>]{0,200}>", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,10 @@ def read(path: Path, max_bytes: int = MAX_BYTES) -> ReportText:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise LimitError(f"{where}: {size:,} bytes is over the limit of {max_bytes:,} bytes for a report "
-                             f"text (raise it with --max-bytes if the file really is one report)")
+            raise LimitError(
+                f"{where}: {size:,} bytes is over the limit of {max_bytes:,} bytes for a report "
+                f"text (raise it with --max-bytes if the file really is one report)"
+            )
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
@@ -68,25 +71,36 @@ def read(path: Path, max_bytes: int = MAX_BYTES) -> ReportText:
     if not data.strip():
         raise InputError(where, "the file is empty" if not data else "the file holds only whitespace")
     if b"%PDF-" in data[:1024]:  # the header may follow a little junk
-        raise InputError(where, "this is a PDF file, not a report text: extract its text first "
-                                "(for example with pdftotext -layout) and ingest the .txt")
+        raise InputError(
+            where,
+            "this is a PDF file, not a report text: extract its text first "
+            "(for example with pdftotext -layout) and ingest the .txt",
+        )
     if data.startswith(b"PK\x03\x04"):
-        raise InputError(where, "this is a zip archive (a Word .docx?), not a report text: save the report's "
-                                "text and ingest that")
+        raise InputError(
+            where, "this is a zip archive (a Word .docx?), not a report text: save the report's text and ingest that"
+        )
     head = data[:4096]
     if _HTML.match(head) or len(_TAGS.findall(head)) >= 5:
-        raise InputError(where, "this is an HTML page, not a report text: save the page's text "
-                                "(the web report's text layout) and ingest that")
+        raise InputError(
+            where,
+            "this is an HTML page, not a report text: save the page's text "
+            "(the web report's text layout) and ingest that",
+        )
     if _looks_binary(data):
         raise InputError(where, "binary data, not a report text")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(where, f"not UTF-8 text (invalid byte at offset {exc.start}); "
-                                f"binary data or another encoding") from None
+        raise InputError(
+            where, f"not UTF-8 text (invalid byte at offset {exc.start}); binary data or another encoding"
+        ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     for number, line in enumerate(text.split("\n"), start=1):
         if len(line) > MAX_LINE:
-            raise InputError(where, f"line is {len(line):,} characters long, over the limit of "
-                                    f"{MAX_LINE:,}: not a report text", number)
+            raise InputError(
+                where,
+                f"line is {len(line):,} characters long, over the limit of {MAX_LINE:,}: not a report text",
+                number,
+            )
     return ReportText(path, text)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..store import PREFIXES
+from probkg.rdf.vocab import PREFIXES
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
@@ -74,9 +74,11 @@ class QuoteBlock:
     source: str
 
     def render(self) -> str:
-        return (f"{self.subject}\n    a pko:EvidenceQuote ;\n    oa:hasSelector [\n"
-                f"        a oa:TextQuoteSelector ;\n        oa:exact {string(self.exact)}\n    ] ;\n"
-                f"    oa:hasSource {self.source} .")
+        return (
+            f"{self.subject}\n    a pko:EvidenceQuote ;\n    oa:hasSelector [\n"
+            f"        a oa:TextQuoteSelector ;\n        oa:exact {string(self.exact)}\n    ] ;\n"
+            f"    oa:hasSource {self.source} ."
+        )
 
 
 def document(header: str, blocks: list[Block | QuoteBlock]) -> str:

@@ -1,0 +1,254 @@
+"""Check that every fact in the graph is backed by words its source really contains.
+
+The rule, stated once: a quote matches its document when, after both are
+normalised by `normalise`, the quote is a substring of the document. Only
+whitespace is normalised; case, punctuation and spelling must match exactly.
+On top of that, every number an observation reports must appear, as digits,
+in one of its quotes, and a claim that differs from the report must quote both
+the value it claims and the value the report gives.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from probkg.core.paths import GRAPH_BASE
+from probkg.rdf.store import KnowledgeGraph
+from probkg.rdf.vocab import ID_BASE
+
+# Kinds of IRI that name facts or entities and so must carry evidence. A corpus
+# document (pko:SourceDocument) is exempt: its text is its own evidence.
+EVIDENCED_KINDS = (
+    "organisation",
+    "person",
+    "place",
+    "programme",
+    "service",
+    "initiative",
+    "contract",
+    "framework",
+    "document",
+    "system",
+    "arrangement",
+    "legislation",
+    "inspection",
+    "rating",
+    "observation",
+    "finding",
+    "recommendation",
+    "claim",
+    "event",
+    "ownership",
+    "membership",
+)
+
+
+def normalise(text: str) -> str:
+    """Fold every run of whitespace to one space and trim the ends."""
+    return " ".join(text.split())
+
+
+def number_forms(value: str) -> list[str]:
+    """How a number may be written in a source: `2466` as 2466 or 2,466."""
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return [value]
+    if number == number.to_integral_value():
+        whole = int(number)
+        return list(dict.fromkeys([str(whole), f"{whole:,}"]))
+    text = format(number.normalize(), "f")
+    return [text]
+
+
+def contains_number(text: str, value: str) -> bool:
+    """True when `value` appears in `text` as a whole number, not inside another."""
+    for form in number_forms(value):
+        if re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)", text):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One broken rule: which node, what is wrong, and the file it is in."""
+
+    node: str
+    problem: str
+    file: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.node}: {self.problem}"
+
+
+def _file_of(graph: str | None) -> str:
+    if not graph:
+        return "?"
+    return graph.removeprefix(GRAPH_BASE) + ".ttl"
+
+
+def _short(iri: str) -> str:
+    return iri.removeprefix(ID_BASE)
+
+
+class SourceTexts:
+    """The corpus, read once and normalised, keyed by file name."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._texts: dict[str, str | None] = {}
+
+    def get(self, name: str) -> str | None:
+        if name not in self._texts:
+            path = self.folder / name
+            self._texts[name] = normalise(path.read_text(encoding="utf-8")) if path.is_file() else None
+        return self._texts[name]
+
+
+def check(kg: KnowledgeGraph, sources: Path) -> list[Failure]:
+    """Return every evidence failure in the graph; an empty list means all is proven."""
+    texts = SourceTexts(sources)
+    failures: list[Failure] = []
+    quote_ok: dict[str, str] = {}  # quote IRI -> normalised exact text, if it checks out
+
+    rows = kg.query("""
+        SELECT ?q ?g ?doc ?file ?exact ?prefix ?suffix WHERE {
+          GRAPH ?g { ?q a pko:EvidenceQuote }
+          OPTIONAL { ?q oa:hasSource ?doc OPTIONAL { ?doc pko:corpusFile ?file } }
+          OPTIONAL { ?q oa:hasSelector ?sel . ?sel oa:exact ?exact
+                     OPTIONAL { ?sel oa:prefix ?prefix } OPTIONAL { ?sel oa:suffix ?suffix } }
+        }""")
+    for row in rows:
+        q, g = row["q"].value, _file_of(row["g"].value)
+        node = _short(q)
+        if row["doc"] is None:
+            failures.append(Failure(node, "quote has no oa:hasSource document", g))
+            continue
+        if row["file"] is None:
+            failures.append(
+                Failure(node, f"source {_short(row['doc'].value)} is not a corpus document (no pko:corpusFile)", g)
+            )
+            continue
+        if row["exact"] is None:
+            failures.append(Failure(node, "quote has no oa:exact text", g))
+            continue
+        text = texts.get(row["file"].value)
+        if text is None:
+            failures.append(Failure(node, f"corpus file {row['file'].value} not found in {sources}", g))
+            continue
+        exact = normalise(row["exact"].value)
+        if not exact:
+            failures.append(Failure(node, "quote is empty", g))
+            continue
+        if exact not in text:
+            failures.append(Failure(node, f'quote not found verbatim in {row["file"].value}: "{exact[:80]}"', g))
+            continue
+        for part in ("prefix", "suffix"):
+            if row[part] is None:
+                continue
+            pieces = (row[part].value, exact) if part == "prefix" else (exact, row[part].value)
+            if not any(normalise(sep.join(pieces)) in text for sep in ("", " ")):
+                failures.append(Failure(node, f"oa:{part} does not adjoin the quote in {row['file'].value}", g))
+        quote_ok[q] = exact
+
+    kinds = " ".join(f"<{ID_BASE}{k}/>" for k in EVIDENCED_KINDS)
+    rows = kg.query(f"""
+        SELECT DISTINCT ?s ?g WHERE {{
+          GRAPH ?g {{ ?s a ?type }}
+          VALUES ?base {{ {kinds} }}
+          FILTER(isIRI(?s) && STRSTARTS(STR(?s), STR(?base)))
+          MINUS {{ ?s pko:hasEvidence ?q }}
+          MINUS {{ ?s a pko:SourceDocument }}
+        }}""")
+    for row in rows:
+        failures.append(Failure(_short(row["s"].value), "has no pko:hasEvidence quote", _file_of(row["g"].value)))
+
+    rows = kg.query("""
+        SELECT DISTINCT ?s ?g ?q WHERE { GRAPH ?g { ?s pko:hasEvidence ?q } FILTER NOT EXISTS { ?q a pko:EvidenceQuote } }""")
+    for row in rows:
+        failures.append(
+            Failure(
+                _short(row["s"].value),
+                f"evidence {_short(row['q'].value)} is not a declared pko:EvidenceQuote",
+                _file_of(row["g"].value),
+            )
+        )
+
+    failures += _check_numbers(kg, quote_ok)
+    failures += _check_statement_numbers(kg, quote_ok)
+    failures += _check_claims(kg, quote_ok)
+    return failures
+
+
+def _values_in_quotes(
+    kg: KnowledgeGraph,
+    quote_ok: dict[str, str],
+    cls: str | None,
+    props: tuple[str, ...],
+) -> list[tuple[str, str, list[str], list[tuple[str, str]]]]:
+    """For each instance of `cls` (of any class if None): its file, verified quote texts and values of `props`.
+
+    Instances whose evidence is missing or broken are skipped: that is reported already.
+    """
+    quotes: dict[str, tuple[str, list[str]]] = {}
+    of_class = f"?c rdfs:subClassOf* {cls}" if cls else ""
+    for row in kg.query(f"""SELECT ?s ?g ?q WHERE {{
+            GRAPH ?g {{ ?s a ?c }} {of_class}
+            OPTIONAL {{ ?s pko:hasEvidence ?q }} }}"""):
+        file, texts = quotes.setdefault(row["s"].value, (_file_of(row["g"].value), []))
+        if row["q"] is not None and row["q"].value in quote_ok:
+            texts.append(quote_ok[row["q"].value])
+    values: dict[str, list[tuple[str, str]]] = {}
+    for row in kg.query(f"SELECT ?s ?p ?v WHERE {{ ?s ?p ?v VALUES ?p {{ {' '.join(props)} }} }}"):
+        values.setdefault(row["s"].value, []).append(("pko:" + row["p"].value.rsplit("#", 1)[1], row["v"].value))
+    return [(s, file, texts, values.get(s, [])) for s, (file, texts) in quotes.items() if texts]
+
+
+def _check_numbers(kg: KnowledgeGraph, quote_ok: dict[str, str]) -> list[Failure]:
+    """Every number an observation reports appears, as digits, in one of its quotes."""
+    failures = []
+    for s, file, texts, values in _values_in_quotes(
+        kg, quote_ok, "pko:Observation", ("pko:value", "pko:numerator", "pko:denominator")
+    ):
+        if not any(p == "pko:value" for p, _ in values):
+            failures.append(Failure(_short(s), "observation has no pko:value", file))
+        for prop, value in values:
+            if not any(contains_number(t, value) for t in texts):
+                failures.append(Failure(_short(s), f"{prop} {value} does not appear in any of its quotes", file))
+    return failures
+
+
+STATEMENT_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+
+
+def _check_statement_numbers(kg: KnowledgeGraph, quote_ok: dict[str, str]) -> list[Failure]:
+    """A number written in digits in a statement of ours appears in one of the fact's quotes.
+
+    Statements are our own words, but a figure in them is a fact: it must come
+    from the evidence, never from inference (a year worked out from "last year").
+    """
+    failures = []
+    for s, file, texts, values in _values_in_quotes(kg, quote_ok, None, ("pko:statement",)):
+        for _, statement in values:
+            for number in STATEMENT_NUMBER.findall(statement):
+                number = number.rstrip(",")
+                if not any(contains_number(t, number.replace(",", "")) or number in t for t in texts):
+                    failures.append(
+                        Failure(_short(s), f"the number {number} in its statement is in none of its quotes", file)
+                    )
+    return failures
+
+
+def _check_claims(kg: KnowledgeGraph, quote_ok: dict[str, str]) -> list[Failure]:
+    """A claim's claimed and reported values each occur in one of its quotes."""
+    failures = []
+    for s, file, texts, values in _values_in_quotes(
+        kg, quote_ok, "pko:Claim", ("pko:claimedValue", "pko:reportedValue")
+    ):
+        for prop, value in values:
+            if not any(normalise(value) in t for t in texts):
+                failures.append(Failure(_short(s), f'{prop} "{value[:60]}" does not occur in any of its quotes', file))
+    return failures

@@ -1,0 +1,248 @@
+"""The data being checked, as rdflib graphs: one per file and their union.
+
+pyshacl validates the union, parsed by rdflib's own parsers: over Oxigraph's
+literals it reports a thousand false `sh:in` violations (`traps.md`). The
+per-file graphs are kept beside it because a check result must name the file
+a node comes from, and because the QC checks look at what `graph/` uses, not
+at what the ontology declares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Protocol
+
+import rdflib
+from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
+
+from probkg.checks.report import compact
+from probkg.rdf import inputs
+
+FORBIDDEN_SPARQL = {
+    "ServiceGraphPattern": "SERVICE (a federated query would reach the network)",
+    "DatasetClause": "FROM or FROM NAMED (rdflib would load the named graph from the web or a file)",
+}
+"""Algebra nodes that make rdflib's SPARQL engine fetch something."""
+
+
+class RefusedQuery(ValueError):
+    """A SPARQL query that would reach outside the data graph."""
+
+
+def algebra_names(query: Query) -> set[str]:
+    """The names of all the nodes of a prepared query's algebra (walked without recursion)."""
+    names: set[str] = set()
+    stack: list[object] = [query.algebra]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            names.add(node.name)
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+    return names
+
+
+def refuse_remote(query: Query) -> None:
+    """Raise RefusedQuery if the query would fetch anything."""
+    found = sorted(algebra_names(query) & FORBIDDEN_SPARQL.keys())
+    if found:
+        raise RefusedQuery(f"the query uses {FORBIDDEN_SPARQL[found[0]]}")
+
+
+class PreparedQueryGraph(rdflib.Graph):
+    """An rdflib graph that parses each distinct query text once, and refuses remote ones.
+
+    pyshacl sends a SHACL-SPARQL constraint's text for every focus node and
+    rdflib parses it every time, which cost two thirds of a validation run
+    (`traps.md`); the text does not change between focus nodes (they are
+    passed as bindings), so one parse per text is enough. Every query pyshacl
+    runs passes through here, so this is also the last place to stop a shapes
+    file from making rdflib fetch a URL.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._prepared: dict[str, Query] = {}
+
+    def query(self, query_object, *args, **kwargs):  # type: ignore[override]
+        if isinstance(query_object, str):
+            prepared = self._prepared.get(query_object)
+            if prepared is None:
+                prepared = prepareQuery(query_object, initNs=dict(self.namespaces()))
+                refuse_remote(prepared)
+                self._prepared[query_object] = prepared
+            query_object = prepared
+        else:
+            refuse_remote(query_object)
+        return super().query(query_object, *args, **kwargs)
+
+
+Triple = tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]
+
+
+class CheckedData(Protocol):
+    """What the QC checks and reports ask of the data under check, whichever store holds it.
+
+    `DataGraph` (rdflib, for pyshacl) and `oxdata.OxData` (Oxigraph, for the
+    fast path) both answer, in rdflib terms, so `lint` has one implementation.
+    The questions are narrow (which predicates a file uses, which IRIs it
+    names) so that a store can answer them without handing over every triple:
+    converting 400,000 triples to rdflib terms took longer than checking them.
+    """
+
+    files: list[str]
+    """The files read, as reports name them, in reading order."""
+
+    def triples_of(
+        self, name: str, predicate: rdflib.URIRef | None = None, obj: rdflib.term.Node | None = None
+    ) -> Iterable[Triple]: ...
+    def is_ontology(self, name: str) -> bool: ...
+    def ontology(self) -> rdflib.Graph: ...
+    def predicates_of(self, name: str) -> set[rdflib.term.Node]: ...
+    def classes_of(self, name: str) -> set[rdflib.term.Node]:
+        """The objects of rdf:type in the file."""
+
+    def objects_in(self, name: str, namespace: str) -> set[rdflib.URIRef]:
+        """The IRIs under `namespace` that the file uses as objects."""
+
+    def undescribed(self, iris: set[rdflib.URIRef]) -> set[rdflib.URIRef]:
+        """Those of `iris` that are the subject of no triple in any file."""
+
+    def untyped_subjects(self, namespace: str) -> set[rdflib.URIRef]:
+        """Subjects under `namespace` without an rdf:type."""
+
+    def subject_objects(self, predicate: rdflib.URIRef) -> Iterable[tuple[rdflib.term.Node, rdflib.term.Node]]: ...
+    def file_of(self, node: rdflib.term.Node) -> str: ...
+    def label_of(self, node: rdflib.term.Node) -> str: ...
+
+
+def preferred_label(values: Iterable[rdflib.term.Node]) -> str:
+    """An English (or untagged) literal if there is one, else any; the first in order when there are several.
+
+    Sorting makes the choice the same whichever store listed the values (rdflib
+    and Oxigraph list them in different orders).
+    """
+    literals = sorted(
+        (v for v in values if isinstance(v, rdflib.Literal)),
+        key=lambda literal: (literal.language not in ("en", None), str(literal), literal.language or ""),
+    )
+    return str(literals[0]) if literals else ""
+
+
+@dataclass
+class DataGraph:
+    """The files under check: each file's graph, their union, and where each node is described."""
+
+    parts: dict[str, rdflib.Graph]
+    """File path relative to the project root (as reports show it) -> the triples it holds."""
+    ontology_files: frozenset[str] = field(default_factory=frozenset)
+    union: PreparedQueryGraph = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.union = PreparedQueryGraph()
+        for graph in self.parts.values():
+            for prefix, namespace in graph.namespaces():
+                self.union.bind(prefix, namespace, override=False)
+            self.union += graph
+
+    @classmethod
+    def read(cls, paths: Iterable[Path], root: Path, ontology: Path) -> DataGraph:
+        """Read files through the guards of `inputs`; `ontology` is the folder of declarations.
+
+        Every file is read and checked before any is parsed, so a hostile or
+        oversized file is refused at once, whatever its place in the list.
+        """
+        sources = [inputs.read(path) for path in paths]
+        parts: dict[str, rdflib.Graph] = {}
+        for source in sources:
+            graph = rdflib.Graph()
+            inputs.parse_into(graph, source)
+            parts[relative_name(source.path, root)] = graph
+        ontology_files = {relative_name(p, root) for p in paths if p.resolve().is_relative_to(ontology.resolve())}
+        return cls(parts, frozenset(ontology_files))
+
+    @cached_property
+    def _subject_files(self) -> dict[rdflib.term.Node, str]:
+        found: dict[rdflib.term.Node, str] = {}
+        for name, graph in self.parts.items():
+            for subject in graph.subjects(unique=True):
+                found.setdefault(subject, name)
+        return found
+
+    def file_of(self, node: rdflib.term.Node) -> str:
+        """The first file that describes the node (or, failing that, mentions it)."""
+        if node in self._subject_files:
+            return self._subject_files[node]
+        for name, graph in self.parts.items():
+            if (None, None, node) in graph or (None, node, None) in graph:
+                return name
+        return ""
+
+    def label_of(self, node: rdflib.term.Node) -> str:
+        """What people call the node: its label, or for a blank node what it belongs to."""
+        label = preferred_label(self.union.objects(node, RDFS.label)) or preferred_label(
+            self.union.objects(node, SKOS.prefLabel)
+        )
+        if label or not isinstance(node, rdflib.BNode):
+            return label
+        for owner, predicate in self.union.subject_predicates(node):
+            return f"{compact(str(predicate))} of {compact(str(owner))}"
+        return ""
+
+    @property
+    def files(self) -> list[str]:
+        return list(self.parts)
+
+    def triples_of(
+        self, name: str, predicate: rdflib.URIRef | None = None, obj: rdflib.term.Node | None = None
+    ) -> Iterator[Triple]:
+        return self.parts[name].triples((None, predicate, obj))
+
+    def is_ontology(self, name: str) -> bool:
+        return name in self.ontology_files
+
+    def predicates_of(self, name: str) -> set[rdflib.term.Node]:
+        return set(self.parts[name].predicates(unique=True))
+
+    def classes_of(self, name: str) -> set[rdflib.term.Node]:
+        return set(self.parts[name].objects(None, RDF.type, unique=True))
+
+    def objects_in(self, name: str, namespace: str) -> set[rdflib.URIRef]:
+        return {
+            o
+            for o in self.parts[name].objects(unique=True)
+            if isinstance(o, rdflib.URIRef) and str(o).startswith(namespace)
+        }
+
+    def undescribed(self, iris: set[rdflib.URIRef]) -> set[rdflib.URIRef]:
+        return {iri for iri in iris if (iri, None, None) not in self.union}
+
+    def untyped_subjects(self, namespace: str) -> set[rdflib.URIRef]:
+        return {
+            s
+            for s in self.union.subjects(unique=True)
+            if isinstance(s, rdflib.URIRef) and str(s).startswith(namespace) and (s, RDF.type, None) not in self.union
+        }
+
+    def subject_objects(self, predicate: rdflib.URIRef) -> Iterator[tuple[rdflib.term.Node, rdflib.term.Node]]:
+        return self.union.subject_objects(predicate, unique=True)
+
+    def ontology(self) -> rdflib.Graph:
+        """The union of the ontology files."""
+        graph = rdflib.Graph()
+        for name in self.ontology_files:
+            graph += self.parts[name]
+        return graph
+
+
+def relative_name(path: Path, root: Path) -> str:
+    """A path as reports show it: relative to the project root where it can be."""
+    resolved = path.resolve()
+    return resolved.relative_to(root.resolve()).as_posix() if resolved.is_relative_to(root.resolve()) else str(path)

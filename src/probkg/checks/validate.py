@@ -1,0 +1,359 @@
+"""Validate the graph against the SHACL shapes in shapes/, plus the QC checks of `lint`.
+
+pyshacl does the SHACL work, over a plain rdflib graph parsed by rdflib
+(`traps.md`), with everything that could reach outside the inputs switched
+off: no OWL imports, no JavaScript, no SHACL-AF, no inference, and SPARQL that
+cannot fetch (see `datagraph.PreparedQueryGraph`). What the shapes ask is
+checked before the data is touched, so a broken shapes file is reported as
+bad input (exit 2), not as data that does not conform (pyshacl's own CLI
+exits 1 for a broken `sh:select`). A run that hits the time or depth limit
+ends with `LimitError` (exit 3).
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyshacl
+import rdflib
+from pyshacl.errors import ReportableRuntimeError, ShapeRecursionWarning
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SH
+from rdflib.plugins.sparql import prepareQuery
+
+from probkg.checks import fast_shacl as fastshacl
+from probkg.checks import lint
+from probkg.checks.oxigraph_data import OxData
+from probkg.checks.rdflib_data import DataGraph, RefusedQuery, algebra_names, refuse_remote, relative_name
+from probkg.checks.report import Issue, Report, compact, make_issue, node_id, pick_message, severity_name
+from probkg.core.errors import InputError, LimitError
+from probkg.core.paths import Layout
+from probkg.rdf import inputs
+
+DEFAULT_TIMEOUT = 300.0
+"""Seconds a run may take; the real graph validates in a few."""
+
+MAX_VALIDATION_DEPTH = 10
+"""How deep shapes may nest (sh:node inside sh:property ...); ours nest three deep."""
+
+REFUSED_CLAUSES = {
+    "Minus": "MINUS, which SHACL-SPARQL does not allow",
+    "values": "VALUES, which SHACL-SPARQL does not allow",
+    "Graph": "GRAPH, but the data is validated as one graph without named graphs",
+}
+"""Algebra nodes a constraint may not use; pyshacl would fail or crash the whole run on them."""
+
+
+@dataclass
+class Shapes:
+    """The shapes graph and the file each of its nodes comes from."""
+
+    graph: rdflib.Graph
+    files: dict[rdflib.term.Node, str]
+    origin: str
+    """The shapes files, as errors that concern the shapes as a whole name them."""
+
+    @classmethod
+    def read(cls, paths: list[Path], root: Path) -> Shapes:
+        graph, files = rdflib.Graph(), {}
+        for path in paths:
+            part = rdflib.Graph()
+            inputs.parse_into(part, inputs.read(path))
+            for subject in part.subjects(unique=True):
+                files.setdefault(subject, relative_name(path, root))
+            graph += part
+            for prefix, namespace in part.namespaces():
+                graph.bind(prefix, namespace, override=False)
+        if not paths or (None, RDF.type, SH.NodeShape) not in graph:
+            raise InputError(", ".join(map(str, paths)) or "shapes/", "no node shapes found")
+        shapes = cls(graph, files, ", ".join(relative_name(p, root) for p in paths))
+        shapes.check_sparql()
+        return shapes
+
+    def label(self, shape: rdflib.term.Node) -> str:
+        return str(self.graph.value(shape, RDFS.label) or "")
+
+    def _error(self, node: rdflib.term.Node, message: str) -> InputError:
+        owner = next(self.graph.subjects(SH.sparql, node), node)
+        return InputError(self.files.get(node, self.origin), f"{compact(node_id(owner))}: {message}")
+
+    def check_sparql(self) -> None:
+        """Parse every sh:select and sh:ask now, so a broken one is an error in the shapes."""
+        for predicate in (SH.select, SH.ask):
+            for node, text in self.graph.subject_objects(predicate):
+                query = fastshacl.sparql_prologue(self.graph, node) + str(text).replace("$PATH", "<urn:probkg:path>")
+                try:
+                    prepared = prepareQuery(query)
+                    refuse_remote(prepared)
+                except RefusedQuery as exc:
+                    raise self._error(node, f"refused: {exc}") from None
+                except Exception as exc:  # pyparsing and rdflib raise several types
+                    raise self._error(node, f"{compact(str(predicate))} is not valid SPARQL: {exc}") from None
+                refused = sorted(algebra_names(prepared) & REFUSED_CLAUSES.keys())
+                if refused:
+                    raise self._error(node, f"{compact(str(predicate))} uses {REFUSED_CLAUSES[refused[0]]}")
+
+    def check_terms(self, declared: set[rdflib.URIRef]) -> None:
+        """Every term of ours a shape names must exist: a misspelt sh:path would check nothing."""
+        for s, p, o in self.graph:
+            for term in (p, o):
+                if isinstance(term, rdflib.URIRef) and str(term).startswith(lint.PKO) and term not in declared:
+                    raise InputError(
+                        self.files.get(s, self.origin),
+                        f"{compact(node_id(s))} names {compact(str(term))}, which the ontology does not declare",
+                    )
+
+
+class _DeadlineReached(BaseException):
+    """Raised by the alarm; a BaseException so that no `except Exception` in a library swallows it."""
+
+
+@contextmanager
+def deadline(seconds: float | None) -> Iterator[None]:
+    """Stop the work inside after `seconds` with LimitError.
+
+    pyshacl and rdflib are pure Python, so a signal stops them between two
+    bytecodes. Signals only reach the main thread; elsewhere no deadline is set.
+    """
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise _DeadlineReached
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _DeadlineReached:
+        raise LimitError(f"validation took longer than {seconds:g} seconds") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _path_text(graph: rdflib.Graph, path: rdflib.term.Node | None) -> str | None:
+    """A SHACL path as SPARQL property-path text (full IRIs for simple paths)."""
+    if path is None:
+        return None
+    if isinstance(path, rdflib.URIRef):
+        return str(path)
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return f"^{compact(_path_text(graph, inverse) or '')}"
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "|".join(compact(_path_text(graph, p) or "") for p in Collection(graph, alternatives))
+    for modifier, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        inner = graph.value(path, modifier)
+        if inner is not None:
+            return f"({compact(_path_text(graph, inner) or '')}){mark}"
+    return "/".join(compact(_path_text(graph, p) or "") for p in Collection(graph, path))
+
+
+def _shacl_issues(data: DataGraph, shapes: Shapes, report: rdflib.Graph) -> list[Issue]:
+    """pyshacl's results as Issues, each named by its shape, focus node label and file."""
+    issues = []
+    for result in report.objects(None, SH.result):
+        shape = report.value(result, SH.sourceShape)
+        focus = report.value(result, SH.focusNode)
+        value = report.value(result, SH.value)
+        # A shape's own message states its rule; a SPARQL constraint's names the values.
+        general = {str(m) for m in shapes.graph.objects(shape, SH.message)}
+        issues.append(
+            Issue(
+                severity=severity_name(report.value(result, SH.resultSeverity)),
+                check=node_id(shape),
+                check_label=shapes.label(shape),
+                component=str(report.value(result, SH.sourceConstraintComponent)),
+                focus=node_id(focus),
+                focus_label=data.label_of(focus),
+                file=data.file_of(focus),
+                path=_path_text(report, report.value(result, SH.resultPath)),
+                value=None if value is None else node_id(value),
+                message=pick_message(general, [str(m) for m in report.objects(result, SH.resultMessage)]),
+                result=(report, result),
+            )
+        )
+    return issues
+
+
+def shacl(data: DataGraph, shapes: Shapes, fail_on: str = "violation") -> list[Issue]:
+    """Run pyshacl with every outward-reaching feature off and an explicit depth limit.
+
+    pyshacl only warns when a shape refers back to itself and then skips part
+    of the work; SHACL leaves recursion undefined, so here it is an error in
+    the shapes rather than a silently partial result.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ShapeRecursionWarning)
+            _, report, _ = pyshacl.validate(
+                data.union,
+                shacl_graph=shapes.graph,
+                inference="none",
+                abort_on_first=False,
+                allow_infos=True,
+                allow_warnings=fail_on == "violation",
+                advanced=False,
+                js=False,
+                do_owl_imports=False,
+                meta_shacl=False,
+                max_validation_depth=MAX_VALIDATION_DEPTH,
+                inplace=True,  # no inference and no rules, so the data graph is only read
+            )
+    except RefusedQuery as exc:
+        raise InputError(shapes.origin, f"refused: {exc}") from None
+    except ShapeRecursionWarning:
+        raise InputError(
+            shapes.origin, "a shape refers back to itself through sh:node or sh:property, which SHACL leaves undefined"
+        ) from None
+    except RecursionError:
+        raise LimitError("the shapes nest too deeply for the validator") from None
+    except ReportableRuntimeError as exc:
+        if "too deep" in str(exc.message):
+            raise LimitError(f"validation went deeper than {MAX_VALIDATION_DEPTH} shapes") from None
+        raise InputError(shapes.origin, str(exc.message).strip()) from None
+    if isinstance(report, Exception):  # pyshacl returns a ValidationFailure instead of raising it
+        raise InputError(shapes.origin, str(getattr(report, "message", report)).strip())
+    return _shacl_issues(data, shapes, report)
+
+
+def files_to_check(lay: Layout, paths: list[Path]) -> tuple[list[Path], list[Path] | None]:
+    """What to read and which of it was asked for.
+
+    With no paths: the ontology and all of graph/ (what `build` loads), all of
+    it asked for. With paths (files, or folders of RDF files): those, plus the
+    ontology and the reference data they refer to.
+    """
+    if not paths:
+        return lay.data_files(), None
+    given: list[Path] = []
+    for path in paths:
+        given.extend(
+            sorted(p for p in path.rglob("*") if p.suffix.lower() in inputs.SUFFIXES) if path.is_dir() else [path]
+        )
+    context = [
+        *sorted(lay.ontology.rglob("*.ttl")),
+        *sorted((lay.graph / "reference").rglob("*.ttl")),
+        *sorted((lay.graph / "sources").rglob("*.ttl")),
+    ]
+    chosen = {p.resolve() for p in given}
+    return [p for p in context if p.resolve() not in chosen] + given, given
+
+
+ENGINES = ("fast", "pyshacl")
+"""`fast` compiles the shapes to SPARQL for Oxigraph (`fastshacl`), falling back to
+pyshacl for shapes it cannot compile; `pyshacl` is the reference engine."""
+
+Data = DataGraph | OxData
+
+
+def _read(lay: Layout, files: list[Path], engine: str) -> Data:
+    if engine == "pyshacl":
+        return DataGraph.read(files, lay.root, lay.ontology)
+    return OxData(files, lay, lay.ontology)
+
+
+def _run(
+    lay: Layout,
+    paths: list[Path],
+    checks: Callable[[Data], list[Issue]],
+    fail_on: str,
+    timeout: float | None,
+    engine: str,
+) -> Report:
+    """Read the files, run `checks(data)` within the time limit, and keep the results asked for.
+
+    With files given, results are reported only for nodes those files describe:
+    the ontology and reference data are there to be referred to, not checked again.
+    The deadline acts between two Oxigraph queries (Oxigraph ignores signals
+    while it answers one); each compiled query takes milliseconds.
+    """
+    try:
+        with deadline(timeout):
+            files, given = files_to_check(lay, paths)
+            data = _read(lay, files, engine)
+            issues = checks(data)
+    except MemoryError:
+        raise LimitError("the run ran out of memory") from None
+    if given is None:
+        return Report(issues, sorted(data.files), fail_on)
+    asked = {relative_name(p, lay.root) for p in given}
+    return Report([i for i in issues if i.file in asked], sorted(asked), fail_on)
+
+
+def check(data: DataGraph, shapes: Shapes, fail_on: str = "violation") -> list[Issue]:
+    """Every SHACL and QC issue in the data, by pyshacl (no deadline: callers set one)."""
+    shapes.check_terms(lint.declared_terms(data.ontology()))
+    return shacl(data, shapes, fail_on) + lint.check(data)
+
+
+def fast_check(data: OxData, shapes: Shapes, checks: list[fastshacl.Check]) -> list[Issue]:
+    """Every SHACL and QC issue in the data, by the compiled shapes (no deadline: callers set one)."""
+    shapes.check_terms(lint.declared_terms(data.ontology()))
+    issues = [
+        make_issue(
+            severity=row.check.severity,
+            check=node_id(row.check.shape),
+            check_label=shapes.label(row.check.shape),
+            component=str(row.check.component),
+            focus=row.focus,
+            focus_label=data.label_of(row.focus),
+            file=data.file_of(row.focus),
+            path=row.path,
+            path_text=_path_text(shapes.graph, row.path),
+            value=row.value,
+            message=row.message,
+            path_graph=shapes.graph,
+        )
+        for row in fastshacl.run(data.store, checks)
+    ]
+    return issues + lint.check(data)
+
+
+def validate(
+    lay: Layout,
+    paths: list[Path],
+    *,
+    shapes_paths: list[Path] | None = None,
+    fail_on: str = "violation",
+    timeout: float | None = DEFAULT_TIMEOUT,
+    engine: str = "fast",
+) -> Report:
+    """SHACL validation and the QC checks, over the built graph or the given files.
+
+    The shapes are read (and, for the fast engine, compiled) before the data, so
+    a broken shapes file is reported as such whatever the data holds.
+    """
+    shapes = Shapes.read(shapes_paths or sorted(lay.shapes.glob("*.ttl")), lay.root)
+    compiled = None
+    if engine == "fast":
+        try:
+            compiled = fastshacl.compile_shapes(shapes.graph)
+        except fastshacl.Unsupported:
+            engine = "pyshacl"
+
+    def checks(data: Data) -> list[Issue]:
+        if compiled is not None and isinstance(data, OxData):
+            return fast_check(data, shapes, compiled)
+        assert isinstance(data, DataGraph)
+        return check(data, shapes, fail_on)
+
+    report = _run(lay, paths, checks, fail_on, timeout, engine)
+    report.engine = engine
+    return report
+
+
+def lint_only(
+    lay: Layout, paths: list[Path], *, fail_on: str = "violation", timeout: float | None = DEFAULT_TIMEOUT
+) -> Report:
+    """The QC checks alone, over the same files `validate` would read (held in Oxigraph: it parses faster)."""
+    return _run(lay, paths, lint.check, fail_on, timeout, "fast")

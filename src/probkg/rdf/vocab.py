@@ -1,0 +1,57 @@
+"""The project's namespaces and IRI bases: the one place a prefix or an IRI kind is declared.
+
+Every layer that writes, reads or shortens an IRI takes its prefixes from here,
+so a query, a report and a Turtle draft never disagree about what `pko:` or
+`organisation:` means.
+"""
+
+from __future__ import annotations
+
+PREFIXES = {
+    "dcterms": "http://purl.org/dc/terms/",
+    "oa": "http://www.w3.org/ns/oa#",
+    "org": "http://www.w3.org/ns/org#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "pko": "https://w3id.org/probation-kg/ontology#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": "https://schema.org/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "sosa": "http://www.w3.org/ns/sosa/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+ID_BASE = "https://w3id.org/probation-kg/id/"
+ID_KINDS = (
+    "organisation",
+    "person",
+    "place",
+    "programme",
+    "service",
+    "initiative",
+    "contract",
+    "system",
+    "arrangement",
+    "legislation",
+    "document",
+    "inspection",
+    "framework",
+    "vocab",
+    "theme",
+    "measure",
+    "rating",
+    "observation",
+    "finding",
+    "recommendation",
+    "claim",
+    "quote",
+    "event",
+    "ownership",
+    "membership",
+)
+PREFIXES.update({kind: f"{ID_BASE}{kind}/" for kind in ID_KINDS})
+
+
+def sparql_prologue() -> str:
+    """PREFIX lines for every prefix the project uses, for queries and editors."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
