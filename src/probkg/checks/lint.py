@@ -9,7 +9,6 @@ ambiguous. These checks run in `probkg lint` and in every `probkg validate`.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
@@ -18,6 +17,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from probkg.checks.rdflib_data import CheckedData
 from probkg.checks.report import PKS, Issue, compact, qc_issue
+from probkg.rdf.names import fold
 from probkg.rdf.vocab import ID_BASE, PREFIXES
 
 PKO = PREFIXES["pko"]
@@ -62,12 +62,6 @@ NAME_PREDICATES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 def declared_terms(ontology: rdflib.Graph) -> set[rdflib.URIRef]:
     """Every class and property the ontology (with its import module) declares."""
     return {s for kind in DECLARATIONS for s in ontology.subjects(RDF.type, kind) if isinstance(s, rdflib.URIRef)}
-
-
-def _fold(name: str) -> str:
-    """A name as entity linking compares it: case, accents, quote marks and spacing folded."""
-    text = unicodedata.normalize("NFKC", name).replace("\u2019", "'").replace("\u2018", "'")
-    return " ".join(text.casefold().split())
 
 
 def _kind(iri: rdflib.term.Node) -> str | None:
@@ -159,7 +153,7 @@ class Checker:
                 self.data.subject_objects(predicate), key=lambda pair: (str(pair[0]), str(pair[1]))
             ):
                 if _kind(entity) in ENTITY_KINDS and isinstance(name, rdflib.Literal):
-                    holders[_fold(name)].setdefault(entity, (predicate, name))
+                    holders[fold(name)].setdefault(entity, (predicate, name))
         for entities in holders.values():
             if len(entities) < 2:
                 continue

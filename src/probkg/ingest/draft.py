@@ -28,6 +28,7 @@ from probkg.ingest.gazetteer import Gazetteer, Match
 from probkg.ingest.model import ParsedReport, Person, Quote
 from probkg.ingest.source import ReportText
 from probkg.ingest.turtle import Block, QuoteBlock, integer, lang_string, string, typed
+from probkg.rdf.names import fold
 from probkg.rdf.store import KnowledgeGraph
 from probkg.rdf.vocab import ID_BASE
 
@@ -77,9 +78,9 @@ class GraphContext:
             entry["name"] = max(entry["name"], row.get("pref", ""))
             entry["kind"].add(row["type"].rsplit("#", 1)[-1])
             if "label" in row:
-                entry["labels"].add(_fold(row["label"]))
+                entry["labels"].add(fold(row["label"]))
             if "exact" in row:
-                entry["quotes"].add(_fold(row["exact"]))
+                entry["quotes"].add(fold(row["exact"]))
         kinds = ("Standard", "KeyQuestion", "OverallAssessment", "Domain")
         built = {
             iri: Concept(
@@ -99,10 +100,6 @@ class GraphContext:
             words = r"[\s-]".join(re.escape(w) for w in stem.split())
             themes.append((re.compile(rf"\b{words}s?\b", re.IGNORECASE), row["t"]))
         return cls(Gazetteer.from_graph(kg), built, known, sorted(themes, key=lambda t: t[1]))
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.replace("’", "'").replace("‘", "'").lower().split())
 
 
 @dataclass
@@ -309,7 +306,7 @@ class _Builder:
 
     def _names_match(self, concept: str, printed: str) -> bool:
         found = self.ctx.concepts[concept]
-        name = _fold(printed)
+        name = fold(printed)
         return not name or name in found.labels or any(name in q for q in found.quotes)
 
     def _label(self, concept: str) -> str:
@@ -326,7 +323,7 @@ class _Builder:
                     kq.quotes[0],
                 )
                 continue
-            question = _fold(_FOOTNOTE_MARKS.sub("", kq.question))
+            question = fold(_FOOTNOTE_MARKS.sub("", kq.question))
             if question and not any(question in q for q in self.ctx.concepts[concept].quotes):
                 self.warn(
                     f"key question {kq.standard} {kq.code} is worded '{kq.question[:60]}', unlike "

@@ -10,9 +10,10 @@ longer word:
   kept and anything overlapping them dropped ("NPS in Wales" wins over "NPS"
   and "Wales");
 * acronyms are matched case-sensitively: a token of a label with two or more
-  capitals ("HMPPS", "ViSOR", "MoJ") must appear exactly so; other words match
-  in any case ("children's services", "The Probation Service");
-* curly and straight apostrophes are the same character;
+  capitals ("HMPPS", "ViSOR", "MoJ") must appear exactly so; other words are
+  compared as `probkg.rdf.names.fold` compares every name, so case, accents
+  and curly or straight apostrophes do not matter ("children’s services",
+  "The Probation Service");
 * a label that names two entities is ambiguous: the match is reported, not
   linked.
 
@@ -26,6 +27,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from probkg.rdf.names import fold, straight_apostrophes
 from probkg.rdf.store import KnowledgeGraph
 from probkg.rdf.vocab import ID_BASE
 
@@ -84,10 +86,6 @@ STOP_ACRONYMS = {"HM", "CBE", "OK", "UK"}
 """Capitalised tokens that are titles or honours, not names of entities, never reported."""
 
 
-def _fold(text: str) -> str:
-    return text.replace("’", "'").replace("‘", "'")
-
-
 def is_acronym(token: str) -> bool:
     """Two or more capital letters in one word: HMPPS, ViSOR, MoJ, PQiP, SEEDS2."""
     return sum(1 for c in token if c.isupper()) >= 2 and token[0].isalpha()
@@ -101,7 +99,7 @@ class Token:
 
 
 def tokens(text: str) -> list[Token]:
-    folded = _fold(text)
+    folded = straight_apostrophes(text)
     return [Token(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(folded)]
 
 
@@ -148,7 +146,7 @@ class Gazetteer:
                 continue
             node = self.root
             for tok in toks:
-                node = node.children.setdefault(tok.lower(), _Node())
+                node = node.children.setdefault(fold(tok), _Node())
             node.ends.setdefault(toks, set()).add(iri)
             self.size += 1
             self.acronyms.update(t for t in toks if is_acronym(t))
@@ -200,12 +198,12 @@ class Gazetteer:
         for i in range(len(toks)):
             node = self.root
             j = i
-            while j < len(toks) and (node := node.children.get(toks[j].text.lower())) is not None:
+            while j < len(toks) and (node := node.children.get(fold(toks[j].text))) is not None:
                 j += 1
                 iris: set[str] = set()
                 for label_toks, label_iris in node.ends.items():
                     if all(
-                        a == b or (not is_acronym(a) and a.lower() == b.lower())
+                        a == b or (not is_acronym(a) and fold(a) == fold(b))
                         for a, b in zip(label_toks, (t.text for t in toks[i:j]), strict=True)
                     ):
                         iris |= label_iris
@@ -236,7 +234,7 @@ class Gazetteer:
     def candidates(self, text: str) -> Counter[tuple[str, str]]:
         """Unlinked names in a text: ("acronym", "PSO") and ("name", "Building Choices") with counts."""
         toks = tokens(text)
-        folded = _fold(text)
+        folded = straight_apostrophes(text)
         covered = [False] * len(toks)
         for _, span in self._find(toks, text):
             for k in span:

@@ -27,7 +27,6 @@ view's node and edge counts with independent SPARQL.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import combinations
@@ -36,6 +35,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from probkg.core.errors import InputError
+from probkg.rdf.names import fold
 from probkg.rdf.store import KnowledgeGraph
 from probkg.rdf.vocab import PREFIXES
 from probkg.sparql.results import compact
@@ -242,12 +242,6 @@ def edge_colour(data: dict) -> str:
 
 def _pairs(colour: str) -> list[str]:
     return [colour[1:3], colour[3:5], colour[5:7]]
-
-
-def _fold(text: str) -> str:
-    """Case- and accent-insensitive form, for matching what users type against labels."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
 def _entity_node(G: nx.Graph, iri: str, kind: str, labels: dict[str, str], alts: dict[str, list[str]]) -> str:
@@ -505,9 +499,9 @@ def inspections(kg: KnowledgeGraph) -> list[tuple[str, str]]:
 def resolve_inspection(kg: KnowledgeGraph, text: str) -> str:
     """An inspection's IRI from its IRI, compact IRI, slug or label."""
     known = inspections(kg)
-    wanted = _fold(text)
+    wanted = fold(text)
     for iri, label in known:
-        if wanted in (_fold(iri), _fold(compact(iri)), _fold(iri.rsplit("/", 1)[1]), _fold(label)):
+        if wanted in (fold(iri), fold(compact(iri)), fold(iri.rsplit("/", 1)[1]), fold(label)):
             return iri
     listing = ", ".join(iri.rsplit("/", 1)[1] for iri, _ in known)
     raise InputError("--inspection", f"no inspection {text!r}; known: {listing}")
@@ -520,13 +514,13 @@ def resolve_node(kg: KnowledgeGraph, G: nx.Graph, text: str) -> str:
         return text
     if compact(text) in G:
         return compact(text)
-    wanted = _fold(text)
+    wanted = fold(text)
     matches: set[str] = set()
     elsewhere: set[str] = set()
     near: set[str] = set()
     for r in kg.select("""SELECT DISTINCT ?s ?l WHERE {
             VALUES ?p { skos:prefLabel rdfs:label skos:altLabel } ?s ?p ?l FILTER(isIRI(?s)) }"""):
-        key, folded = compact(r["s"]), _fold(r["l"])
+        key, folded = compact(r["s"]), fold(r["l"])
         if folded == wanted:
             (matches if key in G else elsewhere).add(key)
         elif wanted in folded and key in G:

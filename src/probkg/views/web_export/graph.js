@@ -324,7 +324,11 @@
   if (N <= 5000) {
     nodes.forEach(function (n) { labelList.appendChild(el("option", n.label)); });
   }
-  function fold(s) { return String(s).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim(); }
+  // The name-folding rule of probkg.rdf.names.fold: apostrophes, accents, case and spacing.
+  function fold(s) {
+    return String(s).replace(/[\u2018\u2019\u02bc]/g, "'").toLowerCase().normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, " ").trim();
+  }
   function find(text) {
     var want = fold(text);
     if (!want) { return -1; }
