@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 import probkg
 from probkg.cli import main
-from probkg.sparql.results import compact
+from probkg.rdf.vocab import compact
 from probkg.views.export import FORMATS, VIEW_VOCAB
 from support.exportcheck import (
     AFI_PAIRS,

@@ -13,8 +13,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import FAIL_ON, MutationRun
-from probkg.checks.report import PKS, compact
+from probkg.checks.report import shown
 from probkg.core.errors import EXIT_FAILED_CHECK
+from probkg.rdf.vocab import PKS
 from support.mutations import CAUGHT, MUTATIONS, Real, write_fixture
 from support.probkg_run import probkg
 
@@ -60,8 +61,8 @@ def test_the_command_line_fails_on_a_fixture_and_names_shape_and_file(
     root = write_fixture(real, done.applied, tmp_path)
     run = probkg(root, "validate", "--fail-on", FAIL_ON)
     assert run.code == EXIT_FAILED_CHECK, run.stderr
-    shape = compact(PKS + done.mutation.check)
+    shape = shown(PKS + done.mutation.check)
     block = run.stdout[
         run.stdout.index(f"\n{shape} ") if f"\n{shape} " in run.stdout else run.stdout.index(f"{shape} ") :
     ]
-    assert compact(done.applied.focus) in block and f"file:    {done.applied.expect_file}" in block, run.stdout
+    assert shown(done.applied.focus) in block and f"file:    {done.applied.expect_file}" in block, run.stdout

@@ -11,8 +11,8 @@ from pyshacl.entrypoints import meta_validate
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from probkg.checks import lint, validate
-from probkg.checks.report import PKS
 from probkg.core.paths import Layout
+from probkg.rdf.vocab import PKS
 
 CONSTRAINT_PARAMETERS = {
     SH[name]

@@ -30,6 +30,7 @@ from rdflib.namespace import RDF, SH, XSD
 
 from probkg.checks.report import pick_message, severity_name
 from probkg.core.errors import InputError
+from probkg.rdf.terms import to_rdflib
 from probkg.sparql.engines import where_brace
 
 TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
@@ -418,18 +419,6 @@ def compile_shapes(graph: rdflib.Graph) -> list[Check]:
         except SyntaxError as exc:
             raise Unsupported(f"{check.shape}: the compiled query does not parse: {exc}") from None
     return checks
-
-
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
-    """An Oxigraph term as rdflib writes the same term parsed from Turtle (plain strings stay plain)."""
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return rdflib.Literal(term.value, datatype=None if datatype == str(XSD.string) else rdflib.URIRef(datatype))
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from probkg.checks.rdflib_data import CheckedData
-from probkg.checks.report import PKS, Issue, compact, qc_issue
+from probkg.checks.report import Issue, qc_issue, shown
 from probkg.rdf.names import fold
-from probkg.rdf.vocab import ID_BASE, PREFIXES
+from probkg.rdf.vocab import ENTITY_KINDS, ID_BASE, PKS, PREFIXES
 
 PKO = PREFIXES["pko"]
 
@@ -41,20 +41,6 @@ BUILT_IN = frozenset(
     term for namespace in (RDF, RDFS, OWL) for term in dir(namespace) if isinstance(term, rdflib.URIRef)
 )
 """The terms RDF, RDFS and OWL define: used freely, never declared by us, but still spelt right."""
-
-ENTITY_KINDS = (
-    "organisation",
-    "person",
-    "place",
-    "programme",
-    "service",
-    "initiative",
-    "contract",
-    "system",
-    "arrangement",
-    "legislation",
-)
-"""Kinds of IRI named in text and linked at ingest: their names must pick out one entity."""
 
 NAME_PREDICATES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 
@@ -111,7 +97,7 @@ class Checker:
                         "violation",
                         s,
                         name,
-                        f"The predicate {compact(str(p))} is declared nowhere in the ontology: "
+                        f"The predicate {shown(str(p))} is declared nowhere in the ontology: "
                         "a typo, or a term to add to ontology/.",
                         path=p,
                     )
@@ -122,7 +108,7 @@ class Checker:
                         "violation",
                         s,
                         name,
-                        f"The class {compact(str(o))} is declared nowhere in the ontology: "
+                        f"The class {shown(str(o))} is declared nowhere in the ontology: "
                         "a typo, or a class to add to ontology/.",
                         path=RDF.type,
                         value=o,
@@ -139,7 +125,7 @@ class Checker:
                         "violation",
                         term,
                         self.data.file_of(term),
-                        f"{compact(str(term))} has no {compact(str(predicate))}: "
+                        f"{shown(str(term))} has no {shown(str(predicate))}: "
                         "every term of ours needs a label and a definition.",
                         path=predicate,
                     )
@@ -160,7 +146,7 @@ class Checker:
             ordered = sorted(entities)
             first = ordered[0]
             predicate, name = entities[first]
-            others = ", ".join(f"{compact(str(e))} (as {compact(str(entities[e][0]))})" for e in ordered[1:])
+            others = ", ".join(f"{shown(str(e))} (as {shown(str(entities[e][0]))})" for e in ordered[1:])
             what = "acronym or variant" if SKOS.altLabel in {p for p, _ in entities.values()} else "label"
             yield self.issue(
                 SHARED_NAME,
@@ -183,7 +169,7 @@ class Checker:
                         "violation",
                         s,
                         name,
-                        f"{compact(str(o))} is used here but described nowhere in the graph: "
+                        f"{shown(str(o))} is used here but described nowhere in the graph: "
                         "a typo, or an entity still to add.",
                         path=p,
                         value=o,
@@ -198,7 +184,7 @@ class Checker:
                     "violation",
                     subject,
                     self.data.file_of(subject),
-                    f"{compact(str(subject))} has no class (rdf:type), so no shape checks it.",
+                    f"{shown(str(subject))} has no class (rdf:type), so no shape checks it.",
                     path=RDF.type,
                 )
 

@@ -14,23 +14,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import RDFS, SKOS
 
-from probkg.checks.fast_shacl import to_rdflib
-from probkg.checks.rdflib_data import Triple, preferred_label, relative_name
-from probkg.checks.report import compact
+from probkg.checks.rdflib_data import Triple, label_from, relative_name
+from probkg.checks.report import shown
 from probkg.core.paths import Layout
 from probkg.rdf.store import load
-
-
-def to_oxigraph(term: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+from probkg.rdf.terms import to_oxigraph, to_rdflib
 
 
 class OxData:
@@ -124,9 +113,9 @@ class OxData:
 
     def label_of(self, node: rdflib.term.Node) -> str:
         """What people call the node: its label, or for a blank node what it belongs to."""
-        label = preferred_label(self._objects(node, RDFS.label)) or preferred_label(self._objects(node, SKOS.prefLabel))
+        label = label_from(lambda predicate: self._objects(node, predicate))
         if label or not isinstance(node, rdflib.BNode):
             return label
         for q in self._quads(o=to_oxigraph(node)):
-            return f"{compact(q.predicate.value)} of {compact(str(to_rdflib(q.subject)))}"
+            return f"{shown(q.predicate.value)} of {shown(str(to_rdflib(q.subject)))}"
         return ""

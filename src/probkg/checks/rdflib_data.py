@@ -9,51 +9,21 @@ at what the ontology declares.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
 import rdflib
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import RDF
 from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 
-from probkg.checks.report import compact
+from probkg.checks.report import shown
 from probkg.rdf import inputs
-
-FORBIDDEN_SPARQL = {
-    "ServiceGraphPattern": "SERVICE (a federated query would reach the network)",
-    "DatasetClause": "FROM or FROM NAMED (rdflib would load the named graph from the web or a file)",
-}
-"""Algebra nodes that make rdflib's SPARQL engine fetch something."""
-
-
-class RefusedQuery(ValueError):
-    """A SPARQL query that would reach outside the data graph."""
-
-
-def algebra_names(query: Query) -> set[str]:
-    """The names of all the nodes of a prepared query's algebra (walked without recursion)."""
-    names: set[str] = set()
-    stack: list[object] = [query.algebra]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, CompValue):
-            names.add(node.name)
-            stack.extend(node.values())
-        elif isinstance(node, (list, tuple)):
-            stack.extend(node)
-    return names
-
-
-def refuse_remote(query: Query) -> None:
-    """Raise RefusedQuery if the query would fetch anything."""
-    found = sorted(algebra_names(query) & FORBIDDEN_SPARQL.keys())
-    if found:
-        raise RefusedQuery(f"the query uses {FORBIDDEN_SPARQL[found[0]]}")
+from probkg.rdf.names import LABEL_PREDICATES, preferred_label
+from probkg.sparql.guard import refuse_outbound
 
 
 class PreparedQueryGraph(rdflib.Graph):
@@ -76,11 +46,11 @@ class PreparedQueryGraph(rdflib.Graph):
             prepared = self._prepared.get(query_object)
             if prepared is None:
                 prepared = prepareQuery(query_object, initNs=dict(self.namespaces()))
-                refuse_remote(prepared)
+                refuse_outbound(prepared)
                 self._prepared[query_object] = prepared
             query_object = prepared
         else:
-            refuse_remote(query_object)
+            refuse_outbound(query_object)
         return super().query(query_object, *args, **kwargs)
 
 
@@ -123,17 +93,15 @@ class CheckedData(Protocol):
     def label_of(self, node: rdflib.term.Node) -> str: ...
 
 
-def preferred_label(values: Iterable[rdflib.term.Node]) -> str:
-    """An English (or untagged) literal if there is one, else any; the first in order when there are several.
-
-    Sorting makes the choice the same whichever store listed the values (rdflib
-    and Oxigraph list them in different orders).
-    """
-    literals = sorted(
-        (v for v in values if isinstance(v, rdflib.Literal)),
-        key=lambda literal: (literal.language not in ("en", None), str(literal), literal.language or ""),
+def label_from(objects: Callable[[rdflib.URIRef], Iterable[rdflib.term.Node]]) -> str:
+    """A node's display label by the one rule (`probkg.rdf.names.preferred_label`), from a function
+    that lists the node's objects for a predicate: either store, rdflib's or Oxigraph's, can answer."""
+    return preferred_label(
+        (predicate, str(o), o.language)
+        for predicate in LABEL_PREDICATES
+        for o in objects(rdflib.URIRef(predicate))
+        if isinstance(o, rdflib.Literal)
     )
-    return str(literals[0]) if literals else ""
 
 
 @dataclass
@@ -187,13 +155,11 @@ class DataGraph:
 
     def label_of(self, node: rdflib.term.Node) -> str:
         """What people call the node: its label, or for a blank node what it belongs to."""
-        label = preferred_label(self.union.objects(node, RDFS.label)) or preferred_label(
-            self.union.objects(node, SKOS.prefLabel)
-        )
+        label = label_from(lambda predicate: self.union.objects(node, predicate))
         if label or not isinstance(node, rdflib.BNode):
             return label
         for owner, predicate in self.union.subject_predicates(node):
-            return f"{compact(str(predicate))} of {compact(str(owner))}"
+            return f"{shown(str(predicate))} of {shown(str(owner))}"
         return ""
 
     @property

@@ -16,11 +16,8 @@ from dataclasses import dataclass, field
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from probkg.rdf.vocab import PREFIXES
+from probkg.rdf.vocab import NAMESPACES, PKS, compact
 
-PKS = "https://w3id.org/probation-kg/shapes#"
-NAMESPACES = {**PREFIXES, "pks": PKS, "sh": str(SH)}
-"""The project's prefixes plus those of the shapes, for compact IRIs in reports."""
 SEVERITIES = ("violation", "warning", "info")
 """Most serious first. Info never fails a run; warning fails it with --fail-on warning."""
 
@@ -37,15 +34,12 @@ def severity_name(iri: rdflib.term.Node | None) -> str:
     return _SEVERITY_NAMES.get(iri, "violation")
 
 
-def compact(iri: str) -> str:
-    """An IRI as prefix:name with the project's prefixes, or <iri> when none fits."""
-    best = ""
-    for prefix, namespace in NAMESPACES.items():
-        if iri.startswith(namespace) and len(namespace) > len(NAMESPACES.get(best, "")):
-            best = prefix
-    if best:
-        return f"{best}:{iri[len(NAMESPACES[best]) :]}"
-    return f"<{iri}>" if "://" in iri or iri.startswith("urn:") else iri
+def shown(iri: str) -> str:
+    """An IRI as a report shows it: compacted (`probkg.rdf.vocab.compact`), else in angle brackets."""
+    short = compact(iri)
+    if short == iri and ("://" in iri or iri.startswith("urn:")):
+        return f"<{iri}>"
+    return short
 
 
 @dataclass(frozen=True)
@@ -125,16 +119,14 @@ class Report:
         for check, issues in groups.items():
             first = issues[0]
             count = f"{len(issues)} result{'' if len(issues) == 1 else 's'}"
-            lines.append(f"{compact(check)}  {first.check_label}  [{first.severity}, {count}]")
+            lines.append(f"{shown(check)}  {first.check_label}  [{first.severity}, {count}]")
             for issue in issues:
                 label = f'  "{issue.focus_label}"' if issue.focus_label else ""
-                focus = (
-                    "[]" if issue.focus.startswith("_:") else compact(issue.focus)
-                )  # blank ids mean nothing to people
+                focus = "[]" if issue.focus.startswith("_:") else shown(issue.focus)  # blank ids mean nothing to people
                 lines.append(f"  {focus}{label}")
                 lines.append(f"    file:    {issue.file}")
                 if issue.path:
-                    lines.append(f"    path:    {compact(issue.path) if '://' in issue.path else issue.path}")
+                    lines.append(f"    path:    {shown(issue.path) if '://' in issue.path else issue.path}")
                 if issue.value is not None:
                     lines.append(f"    value:   {_show(issue.value)}")
                 lines.append(f"    message: {issue.message}")
@@ -173,7 +165,7 @@ class Report:
 def _show(value: str) -> str:
     """A value for people: IRIs compacted, long texts cut."""
     if "://" in value and " " not in value:
-        return compact(value)
+        return shown(value)
     return value if len(value) <= 160 else value[:157] + "..."
 
 

@@ -30,11 +30,12 @@ from rdflib.plugins.sparql import prepareQuery
 from probkg.checks import fast_shacl as fastshacl
 from probkg.checks import lint
 from probkg.checks.oxigraph_data import OxData
-from probkg.checks.rdflib_data import DataGraph, RefusedQuery, algebra_names, refuse_remote, relative_name
-from probkg.checks.report import Issue, Report, compact, make_issue, node_id, pick_message, severity_name
+from probkg.checks.rdflib_data import DataGraph, relative_name
+from probkg.checks.report import Issue, Report, make_issue, node_id, pick_message, severity_name, shown
 from probkg.core.errors import InputError, LimitError
 from probkg.core.paths import Layout
 from probkg.rdf import inputs
+from probkg.sparql.guard import Refused, node_names, refuse_outbound
 
 DEFAULT_TIMEOUT = 300.0
 """Seconds a run may take; the real graph validates in a few."""
@@ -81,7 +82,7 @@ class Shapes:
 
     def _error(self, node: rdflib.term.Node, message: str) -> InputError:
         owner = next(self.graph.subjects(SH.sparql, node), node)
-        return InputError(self.files.get(node, self.origin), f"{compact(node_id(owner))}: {message}")
+        return InputError(self.files.get(node, self.origin), f"{shown(node_id(owner))}: {message}")
 
     def check_sparql(self) -> None:
         """Parse every sh:select and sh:ask now, so a broken one is an error in the shapes."""
@@ -90,14 +91,14 @@ class Shapes:
                 query = fastshacl.sparql_prologue(self.graph, node) + str(text).replace("$PATH", "<urn:probkg:path>")
                 try:
                     prepared = prepareQuery(query)
-                    refuse_remote(prepared)
-                except RefusedQuery as exc:
+                    refuse_outbound(prepared)
+                except Refused as exc:
                     raise self._error(node, f"refused: {exc}") from None
                 except Exception as exc:  # pyparsing and rdflib raise several types
-                    raise self._error(node, f"{compact(str(predicate))} is not valid SPARQL: {exc}") from None
-                refused = sorted(algebra_names(prepared) & REFUSED_CLAUSES.keys())
+                    raise self._error(node, f"{shown(str(predicate))} is not valid SPARQL: {exc}") from None
+                refused = sorted(node_names(prepared.algebra) & REFUSED_CLAUSES.keys())
                 if refused:
-                    raise self._error(node, f"{compact(str(predicate))} uses {REFUSED_CLAUSES[refused[0]]}")
+                    raise self._error(node, f"{shown(str(predicate))} uses {REFUSED_CLAUSES[refused[0]]}")
 
     def check_terms(self, declared: set[rdflib.URIRef]) -> None:
         """Every term of ours a shape names must exist: a misspelt sh:path would check nothing."""
@@ -106,7 +107,7 @@ class Shapes:
                 if isinstance(term, rdflib.URIRef) and str(term).startswith(lint.PKO) and term not in declared:
                     raise InputError(
                         self.files.get(s, self.origin),
-                        f"{compact(node_id(s))} names {compact(str(term))}, which the ontology does not declare",
+                        f"{shown(node_id(s))} names {shown(str(term))}, which the ontology does not declare",
                     )
 
 
@@ -147,15 +148,15 @@ def _path_text(graph: rdflib.Graph, path: rdflib.term.Node | None) -> str | None
         return str(path)
     inverse = graph.value(path, SH.inversePath)
     if inverse is not None:
-        return f"^{compact(_path_text(graph, inverse) or '')}"
+        return f"^{shown(_path_text(graph, inverse) or '')}"
     alternatives = graph.value(path, SH.alternativePath)
     if alternatives is not None:
-        return "|".join(compact(_path_text(graph, p) or "") for p in Collection(graph, alternatives))
+        return "|".join(shown(_path_text(graph, p) or "") for p in Collection(graph, alternatives))
     for modifier, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
         inner = graph.value(path, modifier)
         if inner is not None:
-            return f"({compact(_path_text(graph, inner) or '')}){mark}"
-    return "/".join(compact(_path_text(graph, p) or "") for p in Collection(graph, path))
+            return f"({shown(_path_text(graph, inner) or '')}){mark}"
+    return "/".join(shown(_path_text(graph, p) or "") for p in Collection(graph, path))
 
 
 def _shacl_issues(data: DataGraph, shapes: Shapes, report: rdflib.Graph) -> list[Issue]:
@@ -209,7 +210,7 @@ def shacl(data: DataGraph, shapes: Shapes, fail_on: str = "violation") -> list[I
                 max_validation_depth=MAX_VALIDATION_DEPTH,
                 inplace=True,  # no inference and no rules, so the data graph is only read
             )
-    except RefusedQuery as exc:
+    except Refused as exc:
         raise InputError(shapes.origin, f"refused: {exc}") from None
     except ShapeRecursionWarning:
         raise InputError(

@@ -28,7 +28,7 @@ from probkg.ingest.gazetteer import Gazetteer, Match
 from probkg.ingest.model import ParsedReport, Person, Quote
 from probkg.ingest.source import ReportText
 from probkg.ingest.turtle import Block, QuoteBlock, integer, lang_string, string, typed
-from probkg.rdf.names import fold
+from probkg.rdf.names import fold, preferred_label
 from probkg.rdf.store import KnowledgeGraph
 from probkg.rdf.vocab import ID_BASE
 
@@ -52,7 +52,7 @@ class Concept:
     kind: str  # "Standard", "KeyQuestion", "OverallAssessment", ...
     labels: frozenset[str]  # lower-cased, apostrophes folded
     quotes: tuple[str, ...]  # lower-cased, apostrophes folded
-    name: str  # skos:prefLabel as written, for draft labels
+    name: str  # the preferred label as written (`preferred_label`), for draft labels
 
 
 @dataclass
@@ -68,17 +68,16 @@ class GraphContext:
     def from_graph(cls, kg: KnowledgeGraph) -> GraphContext:
         concepts: dict[str, dict] = {}
         for row in kg.select("""
-            SELECT ?c ?type ?label ?pref ?exact WHERE {
+            SELECT ?c ?type ?p ?label ?lang ?exact WHERE {
               ?c skos:inScheme ?scheme . ?scheme a pko:RatingFramework . ?c a ?type .
-              OPTIONAL { ?c skos:prefLabel|rdfs:label|skos:altLabel ?label }
-              OPTIONAL { ?c skos:prefLabel ?pref }
+              OPTIONAL { VALUES ?p { skos:prefLabel rdfs:label skos:altLabel } ?c ?p ?label BIND(LANG(?label) AS ?lang) }
               OPTIONAL { ?c pko:hasEvidence/oa:hasSelector/oa:exact ?exact }
             }"""):
-            entry = concepts.setdefault(row["c"], {"kind": set(), "labels": set(), "quotes": set(), "name": ""})
-            entry["name"] = max(entry["name"], row.get("pref", ""))
+            entry = concepts.setdefault(row["c"], {"kind": set(), "labels": set(), "quotes": set(), "names": set()})
             entry["kind"].add(row["type"].rsplit("#", 1)[-1])
             if "label" in row:
                 entry["labels"].add(fold(row["label"]))
+                entry["names"].add((row["p"], row["label"], row.get("lang")))
             if "exact" in row:
                 entry["quotes"].add(fold(row["exact"]))
         kinds = ("Standard", "KeyQuestion", "OverallAssessment", "Domain")
@@ -88,7 +87,7 @@ class GraphContext:
                 next((k for k in kinds if k in e["kind"]), min(e["kind"])),
                 frozenset(e["labels"]),
                 tuple(sorted(e["quotes"])),
-                e["name"] or iri.rsplit("/", 1)[-1],
+                preferred_label(e["names"]) or iri.rsplit("/", 1)[-1],
             )
             for iri, e in concepts.items()
         }

@@ -24,25 +24,12 @@ unknown acronyms and runs of capitalised words, for a curator to add.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from probkg.rdf.names import fold, straight_apostrophes
+from probkg.rdf.names import Label, fold, preferred_label, straight_apostrophes
 from probkg.rdf.store import KnowledgeGraph
-from probkg.rdf.vocab import ID_BASE
-
-ENTITY_KINDS = (
-    "organisation",
-    "person",
-    "place",
-    "programme",
-    "service",
-    "initiative",
-    "contract",
-    "system",
-    "arrangement",
-    "legislation",
-)
+from probkg.rdf.vocab import ENTITY_KINDS, ID_BASE
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 _CONNECTORS = {"of", "and", "for", "the", "in", "on", "&"}
@@ -171,10 +158,12 @@ class Gazetteer:
             }""")
         }
         people = {r["s"] for r in kg.select("SELECT DISTINCT ?s WHERE { ?s a/rdfs:subClassOf* pko:Person }")}
-        preferred = {
-            r["s"]: r["l"]
-            for r in kg.select("SELECT ?s (MIN(STR(?x)) AS ?l) WHERE { ?s skos:prefLabel|rdfs:label ?x } GROUP BY ?s")
-        }
+        candidates: dict[str, list[Label]] = defaultdict(list)
+        for r in kg.select(
+            "SELECT ?s ?p ?x (LANG(?x) AS ?lang) WHERE { VALUES ?p { skos:prefLabel rdfs:label } ?s ?p ?x }"
+        ):
+            candidates[r["s"]].append((r["p"], r["x"], r.get("lang")))
+        preferred = {iri: preferred_label(found) for iri, found in candidates.items()}
         entities = {
             iri: Entity(iri, preferred.get(iri, iri.rsplit("/", 1)[-1]), iri in bodies, iri in people)
             for iri, _ in labels

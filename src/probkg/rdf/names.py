@@ -23,6 +23,7 @@ the two agree on every label in the graph.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 APOSTROPHES = "\u2018\u2019\u02bc"
 """Characters read as the straight apostrophe: left and right single quotation marks, modifier letter apostrophe."""
@@ -42,3 +43,27 @@ def fold(name: str) -> str:
     """A name as every comparison of names sees it: apostrophes, accents, case and spacing folded."""
     decomposed = unicodedata.normalize("NFKD", straight_apostrophes(name).casefold())
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+LABEL_PREDICATES = (
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+)
+"""The predicates a display label is taken from, the preferred first."""
+
+Label = tuple[str, str, str | None]
+"""A candidate label: the predicate's IRI, the text, and its language tag (None for none)."""
+
+
+def label_rank(label: Label) -> tuple[int, bool, str, str]:
+    """Orders candidate labels, best first: `skos:prefLabel` before `rdfs:label`, English
+    (or untagged) before other languages, then by text, so every store picks the same one
+    whatever order it lists them in."""
+    predicate, text, language = label
+    return (LABEL_PREDICATES.index(predicate), language not in (None, "", "en"), text, language or "")
+
+
+def preferred_label(labels: Iterable[Label]) -> str:
+    """The label people see for a node, from its candidate labels (`label_rank`); "" when it has none."""
+    best = min((label for label in labels if label[0] in LABEL_PREDICATES), key=label_rank, default=None)
+    return "" if best is None else best[1]

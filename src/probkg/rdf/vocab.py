@@ -51,6 +51,44 @@ ID_KINDS = (
 )
 PREFIXES.update({kind: f"{ID_BASE}{kind}/" for kind in ID_KINDS})
 
+ENTITY_KINDS = (
+    "organisation",
+    "person",
+    "place",
+    "programme",
+    "service",
+    "initiative",
+    "contract",
+    "system",
+    "arrangement",
+    "legislation",
+)
+"""The kinds of IRI that name things in the world: named in report text, linked at ingest, shown as entities."""
+
+PKS = "https://w3id.org/probation-kg/shapes#"
+"""The namespace of the project's SHACL shapes and QC checks (`pks:`)."""
+SH = "http://www.w3.org/ns/shacl#"
+NAMESPACES = {**PREFIXES, "pks": PKS, "sh": SH}
+"""Every namespace an IRI may be shortened with: the data's prefixes and those of the shapes.
+
+Queries are not given `pks:` and `sh:` (the data never uses them), but reports name shapes by them.
+"""
+_BY_LENGTH = sorted(NAMESPACES.items(), key=lambda pn: -len(pn[1]))
+
+
+def compact(iri: str) -> str:
+    """An IRI as `prefix:local` under its longest known namespace (`organisation:nps-wales`, `pks:FindingShape`).
+
+    The local part must be a plain name: an IRI whose rest is empty or holds a
+    `/` or `#` (a namespace itself, a deeper path) is returned whole, since
+    shortening it would read as a different, or no, term.
+    """
+    for prefix, namespace in _BY_LENGTH:
+        if iri.startswith(namespace):
+            local = iri[len(namespace) :]
+            return f"{prefix}:{local}" if local and "/" not in local and "#" not in local else iri
+    return iri
+
 
 def sparql_prologue() -> str:
     """PREFIX lines for every prefix the project uses, for queries and editors."""

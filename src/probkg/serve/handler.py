@@ -11,21 +11,21 @@ from __future__ import annotations
 
 import functools
 import traceback
+from collections import defaultdict
 
 import pyoxigraph as ox
 
-from probkg.rdf.vocab import ID_BASE, PREFIXES
+from probkg.rdf.names import LABEL_PREDICATES, Label, preferred_label
+from probkg.rdf.terms import binding
+from probkg.rdf.vocab import ID_BASE, PREFIXES, compact
 from probkg.sparql import formats as fmt
 from probkg.sparql.engines import with_prologue
 from probkg.sparql.guard import Checked, Refused, check_graphs, check_query, quick_check
-from probkg.sparql.results import binding, compact
 
 TOO_LARGE = 422
 PKO = PREFIXES["pko"]
 SKOS = PREFIXES["skos"]
-RDFS = PREFIXES["rdfs"]
 RDF_TYPE = PREFIXES["rdf"] + "type"
-LABELS = (SKOS + "prefLabel", RDFS + "label")
 MAX_FACTS = 200
 MAX_LINKS = 500
 
@@ -183,7 +183,7 @@ class Handler:
 
     def _labels(self, terms: set) -> dict[str, str]:
         iris = [t for t in terms if isinstance(t, ox.NamedNode)]
-        labels: dict[str, tuple[int, str]] = {}
+        candidates: dict[str, list[Label]] = defaultdict(list)
         for start in range(0, len(iris), 400):
             for row in self._select(
                 """SELECT ?x ?p ?l WHERE { #VALUES
@@ -191,11 +191,8 @@ class Handler:
                 x=iris[start : start + 400],
             ):
                 lang = row["l"].language if isinstance(row["l"], ox.Literal) else None
-                rank = (0 if row["p"].value == LABELS[0] else 2) + (0 if lang in (None, "en") else 1)
-                key = row["x"].value
-                if key not in labels or rank < labels[key][0]:
-                    labels[key] = (rank, row["l"].value)
-        return {k: v for k, (_, v) in labels.items()}
+                candidates[row["x"].value].append((row["p"].value, row["l"].value, lang))
+        return {iri: preferred_label(found) for iri, found in candidates.items()}
 
     def _page(self, node: ox.NamedNode) -> dict:
         """Everything the entity page shows, as plain data for the template."""
@@ -290,7 +287,7 @@ class Handler:
                 own_quotes.append(quote)
             elif row["fact"].value in by_fact:
                 by_fact[row["fact"].value]["quotes"].append(quote)
-        skip = {RDF_TYPE, SKOS + "definition", SKOS + "altLabel", *LABELS, PKO + "hasEvidence"}
+        skip = {RDF_TYPE, SKOS + "definition", SKOS + "altLabel", *LABEL_PREDICATES, PKO + "hasEvidence"}
         return {
             "iri": iri,
             "short": compact(iri),

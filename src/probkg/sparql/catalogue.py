@@ -22,7 +22,7 @@ import pyoxigraph as ox
 import yaml
 
 from probkg.core.errors import InputError
-from probkg.rdf.vocab import PREFIXES
+from probkg.rdf.vocab import PREFIXES, compact
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9]*)((?:_[A-Za-z0-9]+)*)\b")
@@ -88,7 +88,8 @@ class Param:
 
 
 def compact_datatype(iri: str | None) -> str:
-    return "xsd:" + iri.removeprefix(XSD) if iri and iri.startswith(XSD) else str(iri)
+    """A parameter's datatype as the API describes it (`xsd:integer`)."""
+    return compact(iri) if iri else str(iri)
 
 
 def expand(value: str) -> str:

@@ -25,6 +25,7 @@ from rdflib.plugins.sparql.sparql import SPARQLError
 from probkg.core.errors import InputError
 from probkg.core.paths import Layout
 from probkg.rdf.store import KnowledgeGraph
+from probkg.rdf.terms import rdflib_binding, to_rdflib
 from probkg.rdf.vocab import PREFIXES
 from probkg.sparql.catalogue import TOKEN
 from probkg.sparql.results import ResultSet
@@ -76,29 +77,6 @@ class OxigraphEngine:
         return ResultSet.from_oxigraph(solutions)
 
 
-def _rdflib_term(term: ox.NamedNode | ox.Literal) -> rdflib.term.Identifier:
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
-    datatype = None if term.datatype.value.endswith("#string") else rdflib.URIRef(term.datatype.value)
-    return rdflib.Literal(term.value, datatype=datatype)
-
-
-def _rdflib_binding(term: rdflib.term.Identifier) -> dict[str, str]:
-    if isinstance(term, rdflib.URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, rdflib.BNode):
-        return {"type": "bnode", "value": str(term)}
-    assert isinstance(term, rdflib.Literal)
-    out = {"type": "literal", "value": str(term)}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype and not str(term.datatype).endswith("#string"):
-        out["datatype"] = str(term.datatype)
-    return out
-
-
 class RdflibEngine:
     """rdflib's own store and SPARQL: the reference engine that others are compared with."""
 
@@ -115,11 +93,11 @@ class RdflibEngine:
         except Exception as exc:  # pyparsing raises its own exception types
             raise InputError("query", str(exc)) from None
         try:
-            result = self.dataset.query(query, initBindings={k: _rdflib_term(v) for k, v in bindings.items()})
+            result = self.dataset.query(query, initBindings={k: to_rdflib(v) for k, v in bindings.items()})
             if result.type == "ASK":
                 return ResultSet(boolean=bool(result.askAnswer))
             names = [str(v) for v in result.vars]
-            rows = [{n: _rdflib_binding(row[n]) for n in names if row[n] is not None} for row in result]
+            rows = [{n: rdflib_binding(row[n]) for n in names if row[n] is not None} for row in result]
         except SPARQLError as exc:
             raise InputError("query", f"rdflib could not evaluate the query: {exc}") from None
         return ResultSet(names, rows)

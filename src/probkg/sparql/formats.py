@@ -18,8 +18,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from probkg.rdf.terms import binding
 from probkg.rdf.vocab import PREFIXES
-from probkg.sparql.results import ResultSet, binding
+from probkg.sparql.results import ResultSet
 
 JSON = "application/sparql-results+json"
 XML = "application/sparql-results+xml"

@@ -30,14 +30,23 @@ lookup, so `quick_check` lets a short text that contains neither "service" nor
 straight to Oxigraph, and only if Oxigraph's parser rejects it does the worker
 run `check_query` after all, so that an update is still refused as one (403) and
 a syntax error still carries rdflib's message.
+
+SHACL-SPARQL constraints run on rdflib (pyshacl), whose engine would itself
+fetch a `SERVICE` or a `FROM` graph; `refuse_outbound` stops those, by the same
+list of constructs (`OUTBOUND`) and the same walk over rdflib's parse.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from probkg.core.errors import ProbkgError
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query
 
 ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # Longest text `quick_check` passes. Oxigraph's parser and evaluator recurse once per
@@ -48,6 +57,11 @@ ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # would need 16 KiB of stack a character to overflow.
 QUICK_MAX = 512
 FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+OUTBOUND = {
+    "ServiceGraphPattern": "SERVICE (a federated query would reach the network)",
+    "DatasetClause": "FROM or FROM NAMED (rdflib would load the named graph from the web or a file)",
+}
+"""The constructs by which a query reaches outside its dataset, by the names rdflib's parser gives them."""
 
 
 class Refused(ProbkgError):
@@ -120,8 +134,8 @@ def quick_check(text: str) -> str | None:
     return None if "service" in folded or "from" in folded else text
 
 
-def _walk(node):
-    """Every node of a parse tree (CompValues, ParseResults, lists), depth first."""
+def _walk(node: object) -> Iterator[object]:
+    """Every node of a parse tree or an algebra (CompValues, ParseResults, lists), depth first."""
     from pyparsing import ParseResults
     from rdflib.plugins.sparql.parserutils import CompValue
 
@@ -133,6 +147,29 @@ def _walk(node):
             stack.extend(item.values())
         elif isinstance(item, (ParseResults, list, tuple)):
             stack.extend(item)
+
+
+def node_names(tree: object) -> set[str]:
+    """The names of every node of rdflib's parse tree or algebra of a query (`ServiceGraphPattern`, `Minus`, ...)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    return {node.name for node in _walk(tree) if isinstance(node, CompValue)}
+
+
+def outbound(tree: object) -> list[str]:
+    """The constructs (keys of `OUTBOUND`) in rdflib's parse tree or algebra of a query that reach out, sorted."""
+    return sorted(node_names(tree) & OUTBOUND.keys())
+
+
+def refuse_outbound(query: Query) -> None:
+    """Refuse a prepared rdflib query that reaches out at all: for SHACL-SPARQL, run over data held in rdflib.
+
+    Unlike the endpoint, which may name its own graphs, such a query has no
+    dataset to name, so any `FROM` is refused too.
+    """
+    found = outbound(query.algebra)
+    if found:
+        raise Refused(f"the query uses {OUTBOUND[found[0]]}", 403)
 
 
 def _first_line(message: str) -> str:
@@ -147,7 +184,6 @@ def check_query(text: str, allowed_graphs: frozenset[str]) -> Checked:
     one of `allowed_graphs`.
     """
     from rdflib.plugins.sparql import algebra, parser
-    from rdflib.plugins.sparql.parserutils import CompValue
 
     text = normalise(text)
     try:
@@ -164,9 +200,8 @@ def check_query(text: str, allowed_graphs: frozenset[str]) -> Checked:
     form = FORMS.get(getattr(query, "name", ""))
     if form is None:
         raise Refused("not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
-    for node in _walk(query):
-        if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
-            raise Refused("SERVICE is not accepted: this endpoint makes no outbound requests", 403)
+    if "ServiceGraphPattern" in outbound(query):
+        raise Refused("SERVICE is not accepted: this endpoint makes no outbound requests", 403)
     defaults: list[str] = []
     named: list[str] = []
     if "datasetClause" in query:

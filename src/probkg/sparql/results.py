@@ -16,27 +16,10 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from probkg.core.tables import table
-from probkg.rdf.vocab import PREFIXES
+from probkg.rdf.terms import Binding, binding
+from probkg.rdf.vocab import compact
 
-Binding = dict[str, str]
-XSD = "http://www.w3.org/2001/XMLSchema#"
 FORMATS = ("table", "csv", "tsv", "json", "md")
-
-
-def binding(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Binding:
-    """An Oxigraph term as a SPARQL JSON binding."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD + "string":
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "triple", "value": str(term)}
 
 
 @dataclass
@@ -84,17 +67,6 @@ class ResultSet:
     def values(self) -> list[tuple[str | None, ...]]:
         """Rows as tuples of lexical values, in variable order: what tests compare."""
         return [tuple(r[v]["value"] if v in r else None for v in self.variables) for r in self.rows]
-
-
-def compact(iri: str) -> str:
-    """`https://w3id.org/probation-kg/id/organisation/nps-wales` as `organisation:nps-wales`."""
-    best = max(
-        ((p, base) for p, base in PREFIXES.items() if iri.startswith(base)), key=lambda pb: len(pb[1]), default=None
-    )
-    if best is None:
-        return iri
-    local = iri[len(best[1]) :]
-    return f"{best[0]}:{local}" if local and "/" not in local and "#" not in local else iri
 
 
 def _text(b: Binding | None, short: bool) -> str:

@@ -35,10 +35,9 @@ import networkx as nx
 import pyoxigraph as ox
 
 from probkg.core.errors import InputError
-from probkg.rdf.names import fold
+from probkg.rdf.names import Label, fold, preferred_label
 from probkg.rdf.store import KnowledgeGraph
-from probkg.rdf.vocab import PREFIXES
-from probkg.sparql.results import compact
+from probkg.rdf.vocab import PREFIXES, compact
 
 VIEWS = ("full", "entities", "inspection")
 
@@ -80,7 +79,7 @@ KIND_RULES: tuple[tuple[str, str], ...] = (
 )
 """A class (or any subclass of it) and the kind it gives; the first rule a resource matches wins."""
 
-ENTITY_KINDS = (
+VIEW_ENTITY_KINDS = (
     "body",
     "unit",
     "establishment",
@@ -91,7 +90,9 @@ ENTITY_KINDS = (
     "contract",
     "system",
 )
-"""The kinds of the entities view: who and what findings are about."""
+"""The kinds (by class, above) shown in the entities view: who and what findings are about.
+
+Not `probkg.rdf.vocab.ENTITY_KINDS`, which sorts IRIs by their path, not resources by their class."""
 
 KIND_COLOURS = {
     "body": "#4e79a7",
@@ -199,8 +200,8 @@ def resource_kinds(kg: KnowledgeGraph) -> dict[str, str]:
 
 
 def names(kg: KnowledgeGraph) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """Each IRI's display label (`skos:prefLabel`, else `rdfs:label`; English first) and its other names."""
-    ranked: dict[str, tuple] = {}
+    """Each IRI's display label (`probkg.rdf.names.preferred_label`) and its other names."""
+    candidates: dict[str, list[Label]] = defaultdict(list)
     alternatives: dict[str, set[str]] = defaultdict(set)
     for s, p, lit in _rows(
         kg,
@@ -211,10 +212,8 @@ def names(kg: KnowledgeGraph) -> tuple[dict[str, str], dict[str, list[str]]]:
         if p.value.endswith("altLabel"):
             alternatives[s.value].add(text)
             continue
-        rank = (0 if p.value.endswith("prefLabel") else 1, 0 if lit.language in (None, "en") else 1, text)
-        if s.value not in ranked or rank < ranked[s.value]:
-            ranked[s.value] = rank
-    labels = {s: rank[2] for s, rank in ranked.items()}
+        candidates[s.value].append((p.value, text, lit.language))
+    labels = {s: preferred_label(found) for s, found in candidates.items()}
     return labels, {s: sorted(alts) for s, alts in alternatives.items()}
 
 
@@ -375,7 +374,7 @@ def entities_view(kg: KnowledgeGraph) -> nx.Graph:
     labels, alts = names(kg)
     G = nx.Graph(view="entities")
     for iri in sorted(kinds, key=compact):
-        if kinds[iri] in ENTITY_KINDS:
+        if kinds[iri] in VIEW_ENTITY_KINDS:
             key = _entity_node(G, iri, kinds[iri], labels, alts)
             G.nodes[key].update(findings=0, strengths=0, areas_for_improvement=0)
 

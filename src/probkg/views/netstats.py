@@ -6,7 +6,7 @@ import networkx as nx
 
 from probkg.core.tables import table
 from probkg.rdf.store import KnowledgeGraph
-from probkg.views.graphs import ENTITY_KINDS, entities_view, inspection_view, inspections
+from probkg.views.graphs import VIEW_ENTITY_KINDS, entities_view, inspection_view, inspections
 
 
 def most_connected(G: nx.Graph, top: int) -> list[list[object]]:
@@ -49,7 +49,7 @@ def criticised_per_inspection(kg: KnowledgeGraph, top: int) -> list[list[object]
         inspected = {v for _, v, d in G.out_edges(root, data=True) if d["relation"] == "inspected-body"}
         counts = []
         for n, d in G.nodes(data=True):
-            if d["kind"] not in ENTITY_KINDS or n in inspected:
+            if d["kind"] not in VIEW_ENTITY_KINDS or n in inspected:
                 continue
             polarities = [e.get("polarity") for _, _, e in G.in_edges(n, data=True) if e["relation"] == "concerns"]
             if polarities:

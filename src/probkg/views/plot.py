@@ -29,7 +29,7 @@ import networkx as nx
 from probkg.core.atomic import replace_atomically
 from probkg.core.errors import InputError, LimitError, ProbkgError
 from probkg.rdf.store import KnowledgeGraph
-from probkg.sparql.results import compact
+from probkg.rdf.vocab import compact
 from probkg.views.export import dot_quote
 from probkg.views.graphs import KIND_COLOURS, POLARITY_COLOURS, edge_colour, node_colour
 
