@@ -18,6 +18,7 @@ import json
 import pytest
 
 from probkg.serve import handler as worker_ops
+from probkg.serve import protocol as msg
 from probkg.sparql.engines import with_prologue
 from probkg.sparql.guard import QUICK_MAX, check_query, quick_check
 from support.serving import Canary, dataset_copy
@@ -30,13 +31,17 @@ def handler() -> worker_ops.Handler:
     return worker_ops.Handler(str(dataset_copy()), max_rows=1000, max_bytes=1 << 20)
 
 
-def ask(handler: worker_ops.Handler, query: str) -> dict:
-    return handler.handle({"op": "sparql", "query": query, "accept": ["application/sparql-results+json"]})
+def ask(handler: worker_ops.Handler, query: str) -> msg.Reply:
+    return handler.handle(msg.SparqlJob(query, accept=("application/sparql-results+json",)))
 
 
-def bands(reply: dict) -> list[str]:
-    assert reply["status"] == 200, reply
-    return [row["band"]["value"] for row in json.loads(reply["body"])["results"]["bindings"]]
+def status(reply: msg.Reply) -> int:
+    return reply.status if isinstance(reply, msg.Failure) else 200
+
+
+def bands(reply: msg.Reply) -> list[str]:
+    assert isinstance(reply, msg.Result), reply
+    return [row["band"]["value"] for row in json.loads(reply.body)["results"]["bindings"]]
 
 
 @pytest.fixture
@@ -91,7 +96,7 @@ SERVICES = [
 def test_a_service_however_written_is_still_refused_and_never_called(handler, template: str) -> None:
     with Canary() as canary:
         reply = ask(handler, template % canary.url)
-        assert reply["status"] == 403 and "SERVICE" in reply["error"], reply
+        assert status(reply) == 403 and "SERVICE" in reply.error, reply
         assert canary.hits == []
 
 
@@ -102,7 +107,7 @@ def test_the_escaped_quote_trick_never_reaches_the_canary(handler) -> None:
             handler,
             f'SELECT * WHERE {{ BIND("\\u0022" AS ?a) SERVICE <{canary.url}> {{ ?s ?p ?o }} BIND("\\u0022" AS ?b) }}',
         )
-        assert reply["status"] in (200, 400, 403)
+        assert status(reply) in (200, 400, 403)
         assert canary.hits == []
 
 
@@ -116,7 +121,7 @@ def test_the_escaped_quote_trick_never_reaches_the_canary(handler) -> None:
 )
 def test_a_foreign_dataset_clause_is_still_refused(handler, query: str) -> None:
     reply = ask(handler, query)
-    assert reply["status"] == 403 and "not accepted" in reply["error"], reply
+    assert status(reply) == 403 and "not accepted" in reply.error, reply
 
 
 @pytest.mark.parametrize(
@@ -131,19 +136,19 @@ def test_a_foreign_dataset_clause_is_still_refused(handler, query: str) -> None:
 def test_an_update_is_still_refused_as_one(handler, query: str) -> None:
     assert quick_check(query) == query  # Oxigraph's parser sees it first, and rejects it
     reply = ask(handler, query)
-    assert reply["status"] == 403 and "read-only" in reply["error"], reply
+    assert status(reply) == 403 and "read-only" in reply.error, reply
 
 
 def test_a_load_is_refused_and_fetches_nothing(handler) -> None:
     with Canary() as canary:
         reply = ask(handler, f"LOAD <{canary.url}data.ttl>")
-        assert reply["status"] == 403 and "read-only" in reply["error"], reply
+        assert status(reply) == 403 and "read-only" in reply.error, reply
         assert canary.hits == []
 
 
 def test_a_syntax_error_keeps_rdflibs_message(handler) -> None:
     reply = ask(handler, "SELECT * WHERE { ?s ?p }")
-    assert reply["status"] == 400 and reply["error"].startswith("syntax error:") and "col" in reply["error"]
+    assert status(reply) == 400 and reply.error.startswith("syntax error:") and "col" in reply.error
 
 
 def test_deep_nesting_is_never_handed_to_oxigraph_unparsed() -> None:

@@ -279,8 +279,8 @@ def test_workers_are_forks_of_one_loaded_process(guarded) -> None:
 
 @pytest.fixture(scope="module")
 def recycling(tmp_path_factory):
-    """Every request counts as long (--recycle-after 0), so every worker is replaced after answering."""
-    srv = start_server(tmp_path_factory, "recycling", "--recycle-after", "0")
+    """--recycle-memory 0: every worker is replaced after answering, whatever it holds."""
+    srv = start_server(tmp_path_factory, "recycling", "--recycle-memory", "0")
     yield srv
     srv.stop()
 

@@ -266,12 +266,33 @@ def load_remote(
     help="Address-space cap of each worker in MiB (0: none).",
 )
 @click.option(
-    "--recycle-after",
-    default=0.1,
+    "--recycle-memory",
+    default=256,
     show_default=True,
-    type=click.FloatRange(0),
-    help="A worker whose request took longer than this many seconds is replaced by a fresh fork, "
-    "giving back the memory a long query stopped sharing.",
+    type=click.IntRange(0),
+    help="A worker holding more private memory than this many MiB (pages a query stopped sharing "
+    "with the loaded process) is replaced by a fresh fork after answering.",
+)
+@click.option(
+    "--max-bytes",
+    default=64 * 1024 * 1024,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Results larger than this many bytes once serialised are refused with 422, never cut short.",
+)
+@click.option(
+    "--client-timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 3600),
+    help="Seconds a connection has to send a whole request (head and body); 408 and closed after.",
+)
+@click.option(
+    "--max-connections",
+    default=1024,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Open connections; one more closes the one waiting longest on its client.",
 )
 @click.option(
     "--trig",
@@ -298,13 +319,17 @@ def serve(
     max_body: int,
     max_url: int,
     worker_memory: int,
-    recycle_after: float,
+    recycle_memory: int,
+    max_bytes: int,
+    client_timeout: float,
+    max_connections: int,
     trig: Path | None,
     network_isolation: bool,
     access_log: bool,
 ) -> None:
     """Serve the graph: SPARQL endpoint at /sparql, saved-query API, entity pages and a web page at /."""
-    from probkg.serve import app as serve_mod
+    from probkg.serve import server as serve_mod
+    from probkg.serve.config import ServeConfig
 
     if trig is None:
         trig = lay.build / build_mod.ARTEFACT
@@ -312,7 +337,7 @@ def serve(
             result = build_mod.build(lay)
             click.echo(f"built {result.artefact.relative_to(lay.root)}: {result.triples} triples", err=True)
     serve_mod.run(
-        serve_mod.ServeConfig(
+        ServeConfig(
             trig=trig.resolve(),
             queries=lay.queries,
             host=host,
@@ -324,7 +349,10 @@ def serve(
             max_body=max_body,
             max_url=max_url,
             memory_mb=worker_memory,
-            recycle_after=recycle_after,
+            recycle_memory_mb=recycle_memory,
+            max_bytes=max_bytes,
+            client_timeout=client_timeout,
+            max_connections=max_connections,
             isolate=network_isolation,
             access_log=access_log,
         )

@@ -4,7 +4,8 @@ Every command exits with one of these codes, so scripts and CI can tell a
 defect in the data (1) from input that could not be read at all (2) and from a
 run that hit a time or resource limit (3). The README documents the same table.
 `probkg ingest` adds two codes of its own (docs/ingest.md): 4, the text is in no
-report layout it knows, and 5, it refused to overwrite an existing file.
+report layout it knows, and 5, it refused to overwrite an existing file; `probkg serve`
+adds 6 (docs/serving.md): it cannot listen on the address asked for.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ EXIT_BAD_INPUT = 2
 EXIT_LIMIT = 3
 EXIT_UNKNOWN_LAYOUT = 4
 EXIT_OUTPUT_EXISTS = 5
+EXIT_CANNOT_LISTEN = 6
 
 
 class ProbkgError(Exception):

@@ -8,8 +8,17 @@ busy; beyond the queue it is refused with `Overloaded`, which the server
 answers 429), sends it the job and waits for the reply until the deadline. At
 the deadline the worker is killed (SIGKILL: pyoxigraph ignores gentler signals)
 and a fresh one is forked in the background; the other workers go on serving.
-A worker that dies mid-request (say, at its memory cap) is replaced the same way.
-If the zygote itself has gone, the next replacement starts (and loads) a new one.
+A worker that dies mid-request (say, at its memory cap) is replaced the same way,
+and so is one that dies while idle: the pool watches every worker's process
+through a pidfd, so `/health` never counts a dead worker and no request is sent
+to one. If the zygote itself has gone, the next replacement starts (and loads) a
+new one.
+
+Recycling is decided by what a worker holds, not by how long a request took: a
+worker whose private memory (pages it copied from the zygote, measured by the
+worker after a heavy request) passes `recycle_memory_mb` is replaced by a fresh
+fork once it has answered. A fresh fork loses nothing: the checks of the saved
+queries were made in the zygote, before any fork.
 """
 
 from __future__ import annotations
@@ -18,13 +27,14 @@ import asyncio
 import contextlib
 import logging
 import os
-import pickle
+import select
 import signal
 import socket
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TypeVar
 
-from probkg.serve.zygote import HEADER, frame
+from probkg.serve.protocol import HEADER, REPLIES, Job, Outcome, Reply, WorkerReady, ZygoteReady, decode, frame
 
 log = logging.getLogger("probkg.serve")
 
@@ -44,42 +54,59 @@ class WorkerDied(Exception):
 @dataclass
 class PoolConfig:
     trig: str
+    queries: str | None = None
     size: int = 2
     queue: int = 16
     max_rows: int = 10_000
     max_bytes: int = 64 * 1024 * 1024
     memory_mb: int = 2048
-    recycle_after: float = 0.1
-    """A worker whose request took longer is replaced by a fresh fork: a long query walks much of
-    the store, and Oxigraph's reads write to (so unshare) the pages they walk."""
+    recycle_memory_mb: int = 256
+    """A worker holding more private memory is replaced by a fresh fork (0: after every request):
+    a long query walks much of the store, and Oxigraph's reads write to (so unshare) the pages
+    they walk."""
     isolate: bool = True
     start_timeout: float = 120.0
 
 
-async def read_message(reader: asyncio.StreamReader) -> dict:
-    """One framed message (see `serve/zygote.py`)."""
+T = TypeVar("T")
+
+
+async def read_message(reader: asyncio.StreamReader, expected: type[T] | tuple[type, ...]) -> T:
+    """One framed message (see `serve/protocol.py`) of the expected type(s)."""
     (size,) = HEADER.unpack(await reader.readexactly(HEADER.size))
-    return pickle.loads(await reader.readexactly(size))
+    return decode(await reader.readexactly(size), expected)
 
 
 @dataclass(eq=False)
 class Worker:
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
-    info: dict = field(default_factory=dict)
+    pid: int | None = None
+    pidfd: int | None = None  # readable once the process has ended
+    busy: bool = False
 
-    async def send(self, message: dict) -> None:
-        self.writer.write(frame(message))
+    def exited(self) -> bool:
+        """Whether the worker's process has ended (or its socket closed), checked without waiting."""
+        if self.reader.at_eof():
+            return True
+        return self.pidfd is not None and bool(select.select([self.pidfd], [], [], 0)[0])
+
+    async def send(self, job: Job) -> None:
+        self.writer.write(frame(job))
         await self.writer.drain()
 
-    async def receive(self) -> dict:
-        return await read_message(self.reader)
+    async def receive(self) -> Reply:
+        return await read_message(self.reader, REPLIES)
 
     def kill(self) -> None:
         """SIGKILL the worker (its parent, the zygote, reaps it) and drop our end of its socket."""
-        if "pid" in self.info:
+        if self.pid is not None:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(self.info["pid"], signal.SIGKILL)
+                os.kill(self.pid, signal.SIGKILL)
+        if self.pidfd is not None:
+            asyncio.get_running_loop().remove_reader(self.pidfd)
+            os.close(self.pidfd)
+            self.pidfd = None
         self.writer.close()
 
 
@@ -89,8 +116,17 @@ class WorkerPool:
         self.idle: asyncio.Queue[Worker] = asyncio.Queue()
         self.workers: set[Worker] = set()
         self.waiting = 0
-        self.info: dict = {}
-        self.stats = {"served": 0, "deadlines": 0, "deaths": 0, "refused_busy": 0, "restarts": 0, "recycled": 0}
+        self.info: ZygoteReady | None = None
+        self.stats = {
+            "served": 0,
+            "deadlines": 0,
+            "deaths": 0,  # workers that died while answering (at their memory cap, say)
+            "idle_deaths": 0,  # workers that died while waiting for a job
+            "refused_busy": 0,
+            "restarts": 0,
+            "recycled": 0,
+            "parsed": 0,  # requests that needed rdflib's full parse (no cached check served them)
+        }
         self._tasks: set[asyncio.Task] = set()
         self._closing = False
         self.zygote: asyncio.subprocess.Process | None = None
@@ -122,6 +158,8 @@ class WorkerPool:
             "--memory-mb",
             str(c.memory_mb),
         ]
+        if c.queries:
+            args += ["--queries", c.queries]
         if not c.isolate:
             args.append("--no-isolation")
         try:
@@ -137,14 +175,14 @@ class WorkerPool:
             theirs.close()
         try:
             assert proc.stdout is not None
-            info = await asyncio.wait_for(read_message(proc.stdout), c.start_timeout)
+            info = await asyncio.wait_for(read_message(proc.stdout, ZygoteReady), c.start_timeout)
         except BaseException:
             ours.close()
             with contextlib.suppress(ProcessLookupError):
                 proc.kill()
             raise
-        if not info.get("isolation", "").startswith(("netns", "userns", "off")):
-            log.warning("workers have network access: %s", info.get("isolation"))
+        if not info.isolation.startswith(("netns", "userns", "off")):
+            log.warning("workers have network access: %s", info.isolation)
         self._stop_zygote()
         self.zygote, self.control, self.info = proc, ours, info
 
@@ -152,8 +190,9 @@ class WorkerPool:
         if self.zygote is not None:
             with contextlib.suppress(ProcessLookupError):
                 self.zygote.kill()
-            self.control.close()
-            self.zygote = None
+            if self.control is not None:
+                self.control.close()
+            self.zygote = self.control = None
 
     async def _spawn(self) -> Worker:
         ours, theirs = socket.socketpair()
@@ -161,6 +200,7 @@ class WorkerPool:
             try:
                 if self.zygote is None or self.zygote.returncode is not None:
                     await self._start_zygote()
+                assert self.control is not None
                 socket.send_fds(self.control, [b"f"], [theirs.fileno()])
             except OSError:
                 ours.close()
@@ -172,12 +212,41 @@ class WorkerPool:
         worker = Worker(reader, writer)
         self.workers.add(worker)
         try:
-            worker.info = await asyncio.wait_for(worker.receive(), self.config.start_timeout)
+            ready = await asyncio.wait_for(read_message(reader, WorkerReady), self.config.start_timeout)
         except BaseException:
             worker.kill()
             self.workers.discard(worker)
             raise
+        worker.pid = ready.pid
+        self._watch(worker)
         return worker
+
+    def _watch(self, worker: Worker) -> None:
+        """Learn at once when the worker's process ends, even while it is idle (Linux 5.3+ pidfd)."""
+        assert worker.pid is not None
+        try:
+            worker.pidfd = os.pidfd_open(worker.pid)
+        except (OSError, AttributeError):  # no pidfd: a dead worker is still found when it is next taken
+            return
+        asyncio.get_running_loop().add_reader(worker.pidfd, self._exited, worker)
+
+    def _exited(self, worker: Worker) -> None:
+        """A worker's process ended: if it was idle, take it out of the pool and fork another.
+
+        A busy one is left to `run`, which sees its socket close and answers the request 503.
+        """
+        if worker.pidfd is not None:
+            asyncio.get_running_loop().remove_reader(worker.pidfd)
+        if worker.busy or worker not in self.workers:
+            return
+        self._drop_idle(worker)
+        self.stats["idle_deaths"] += 1
+        self._replace(worker)
+
+    def _drop_idle(self, worker: Worker) -> None:
+        kept = [w for w in (self.idle.get_nowait() for _ in range(self.idle.qsize())) if w is not worker]
+        for w in kept:
+            self.idle.put_nowait(w)
 
     def _replace(self, worker: Worker) -> None:
         worker.kill()
@@ -202,7 +271,7 @@ class WorkerPool:
                 self.idle.put_nowait(worker)
             return
 
-    async def run(self, job: dict, timeout: float) -> dict:
+    async def run(self, job: Job, timeout: float) -> Reply:
         """Run one job within `timeout` seconds, counted from now (queueing included).
 
         The deadline is an `asyncio.timeout_at` scope rather than `wait_for`, which on
@@ -215,19 +284,7 @@ class WorkerPool:
         if self.idle.empty() and self.waiting >= self.config.queue:
             self.stats["refused_busy"] += 1
             raise Overloaded
-        if self.waiting or self.idle.empty():
-            self.waiting += 1
-            try:
-                async with asyncio.timeout_at(deadline):
-                    worker = await self.idle.get()
-            except TimeoutError:
-                self.stats["deadlines"] += 1
-                raise Deadline from None
-            finally:
-                self.waiting -= 1
-        else:
-            worker = self.idle.get_nowait()
-        started = loop.time()
+        worker = await self._take(deadline)
         try:
             async with asyncio.timeout_at(deadline):
                 await worker.send(job)
@@ -243,13 +300,42 @@ class WorkerPool:
         except BaseException:  # cancelled while the worker was busy: its reply would come out of step
             self._replace(worker)
             raise
+        worker.busy = False
         self.stats["served"] += 1
-        if loop.time() - started > self.config.recycle_after:
+        self.stats["parsed"] += reply.outcome.parsed
+        if self._holds_too_much(reply.outcome):
             self.stats["recycled"] += 1
             self._replace(worker)
+        elif worker.pidfd is not None and worker.exited():  # died as it answered
+            self._exited(worker)
         else:
             self.idle.put_nowait(worker)
         return reply
+
+    async def _take(self, deadline: float) -> Worker:
+        """An idle, live worker, waiting for one (in turn, until the deadline) if none is free."""
+        while True:
+            if self.waiting or self.idle.empty():
+                self.waiting += 1
+                try:
+                    async with asyncio.timeout_at(deadline):
+                        worker = await self.idle.get()
+                except TimeoutError:
+                    self.stats["deadlines"] += 1
+                    raise Deadline from None
+                finally:
+                    self.waiting -= 1
+            else:
+                worker = self.idle.get_nowait()
+            if not worker.exited():
+                worker.busy = True
+                return worker
+            self.stats["idle_deaths"] += 1  # ended before its pidfd was read
+            self._replace(worker)
+
+    def _holds_too_much(self, outcome: Outcome) -> bool:
+        limit = self.config.recycle_memory_mb
+        return limit == 0 or (outcome.private is not None and outcome.private > limit * 1024 * 1024)
 
     def status(self) -> dict:
         return {

@@ -18,12 +18,12 @@ milliseconds rather than after a reload. Before it loads anything the zygote:
 * asks the kernel to kill it if the server dies (and each worker asks the same
   of the zygote).
 
-Protocol: messages are pickled dicts, each framed by a 4-byte big-endian length.
-The zygote says it is ready (with the dataset's graphs and size) on a private
+Messages are those of `serve/protocol.py`. The zygote says it is ready
+(`ZygoteReady`, with the dataset's graphs and size) on a private
 copy of stdout (the real fd 1 is pointed at stderr, so nothing a library prints
 can corrupt the stream), then waits on its control socket: each message there
 carries one end of a fresh socket pair (SCM_RIGHTS), and a worker is forked to
-serve requests on it, saying first that it is ready and its pid.
+serve requests on it, saying first that it is ready and its pid (`WorkerReady`).
 """
 
 from __future__ import annotations
@@ -31,40 +31,18 @@ from __future__ import annotations
 import argparse
 import ctypes
 import os
-import pickle
 import resource
 import signal
 import socket
-import struct
 import sys
 import threading
+from pathlib import Path
 
-HEADER = struct.Struct(">I")
+from probkg.serve import protocol
+
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
 PR_SET_PDEATHSIG = 1
-
-
-def read_message(stream) -> dict | None:
-    header = stream.read(HEADER.size)
-    if len(header) < HEADER.size:
-        return None
-    (size,) = HEADER.unpack(header)
-    data = stream.read(size)
-    if len(data) < size:
-        return None
-    return pickle.loads(data)
-
-
-def frame(message: dict) -> bytes:
-    """A message as it goes on the wire: its pickle, after the pickle's length."""
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    return HEADER.pack(len(data)) + data
-
-
-def write_message(stream, message: dict) -> None:
-    stream.write(frame(message))
-    stream.flush()
 
 
 def isolate_network() -> str:
@@ -92,9 +70,9 @@ def die_with_parent() -> None:
 def serve_channel(handler, fd: int) -> None:
     """A forked worker's life: answer requests on the socket `fd` until the server closes it."""
     with socket.socket(fileno=fd) as channel, channel.makefile("rb") as inp, channel.makefile("wb") as out:
-        write_message(out, {"ready": True, "pid": os.getpid()})
-        while (request := read_message(inp)) is not None:
-            write_message(out, handler.handle(request))
+        protocol.write(out, protocol.WorkerReady(os.getpid()))
+        while (data := protocol.read_frame(inp)) is not None:
+            protocol.write(out, handler.handle(protocol.decode(data, protocol.JOBS)))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -103,6 +81,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--control-fd", type=int, required=True)
     parser.add_argument("--max-rows", type=int, required=True)
     parser.add_argument("--max-bytes", type=int, required=True)
+    parser.add_argument("--queries", help="the saved queries' folder: their checks are made here, before any fork")
     parser.add_argument("--memory-mb", type=int, default=0)
     parser.add_argument("--no-isolation", action="store_true")
     args = parser.parse_args(argv)
@@ -119,8 +98,8 @@ def main(argv: list[str] | None = None) -> None:
 
     from probkg.serve.handler import Handler  # imports pyoxigraph and rdflib: after the isolation
 
-    handler = Handler(args.trig, args.max_rows, args.max_bytes)
-    write_message(out, {"ready": True, "pid": os.getpid(), "isolation": isolation, **handler.info()})
+    handler = Handler(args.trig, args.max_rows, args.max_bytes, Path(args.queries) if args.queries else None)
+    protocol.write(out, protocol.ZygoteReady(os.getpid(), isolation, *handler.info()))
     control = socket.socket(fileno=args.control_fd)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers; the server watches their sockets
     while True:
