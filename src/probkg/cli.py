@@ -134,6 +134,13 @@ def check_evidence(lay: Layout, files: tuple[Path, ...], sources: Path | None) -
     show_default=True,
     help="Local engine (ignored with --endpoint).",
 )
+@click.option(
+    "--allow-network",
+    is_flag=True,
+    help="Hand a trusted query to the local engine as it is. Without it, a local query gets the endpoint's "
+    "guard: SERVICE, updates, and FROM / FROM NAMED naming anything but the graph's own named graphs are "
+    "refused (exit 2), so nothing is fetched or read from elsewhere.",
+)
 @click.pass_obj
 def query(
     lay: Layout,
@@ -145,6 +152,7 @@ def query(
     query_text: str | None,
     endpoint: str | None,
     engine: str,
+    allow_network: bool,
 ) -> None:
     """Run a saved query by NAME, a query file, or query text; or --list the saved queries."""
     saved = catalogue(lay.queries)
@@ -171,9 +179,9 @@ def query(
     if endpoint:
         runner = engines.RemoteEngine(endpoint)
     elif engine == "rdflib":
-        runner = engines.RdflibEngine(lay)
+        runner = engines.RdflibEngine(lay, guarded=not allow_network)
     else:
-        runner = engines.OxigraphEngine(load(lay=lay))
+        runner = engines.OxigraphEngine(load(lay=lay), guarded=not allow_network)
     click.echo(render(runner.run(chosen.text, bindings), fmt), nl=False)
 
 
