@@ -24,6 +24,7 @@ import pyoxigraph as ox
 import rdflib
 
 from probkg.core.errors import InputError, LimitError
+from probkg.core.paths import resolve
 
 MAX_BYTES = 64 * 1024 * 1024
 """Largest file accepted: many times the whole graph, far below what hurts."""
@@ -176,6 +177,7 @@ def _guard_jsonld(path: Path, data: bytes) -> None:
 
 def read(path: Path, max_bytes: int = MAX_BYTES) -> RdfInput:
     """Read one RDF file and pass it through the guards for its format."""
+    resolve(path)  # a symbolic link loop is named as one, not as a missing file
     if not path.is_file():
         raise InputError(str(path), "no such file")
     size = path.stat().st_size
@@ -199,7 +201,7 @@ def parse_into(graph: rdflib.Graph, source: RdfInput) -> None:
     On a syntax error in a line-based format, Oxigraph re-reads the bytes to
     name the line and column, which rdflib's messages often lack.
     """
-    base = source.path.resolve().as_uri()
+    base = resolve(source.path).as_uri()
     try:
         if source.format.oxigraph.supports_datasets:
             # Quads: parse as a dataset and keep the triples; validation works on their union.
