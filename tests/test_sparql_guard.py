@@ -14,7 +14,7 @@ import textwrap
 import pyoxigraph as ox
 import pytest
 
-from probkg.sparql.guard import Refused, check_query, normalise
+from probkg.sparql.guard import Refused, as_rdflib_reads, check_query, normalise
 from support.serving import Canary
 
 OURS = "https://w3id.org/probation-kg/graph/graph/inspections/2025-wales-region-results"
@@ -131,10 +131,17 @@ COMMENT_TRICK = "SELECT * WHERE { # note\rSERVICE <%s> { ?s ?p ?o }\n}"
 
 
 def test_the_text_is_normalised_so_both_parsers_read_the_same_characters() -> None:
-    assert normalise("a\r\nb\rc") == "a\nb\nc"
+    assert as_rdflib_reads(normalise("a\r\nb\rc")) == "a\n\nb\nc"
     assert normalise('"caf\\u00e9"') == '"café"'
     with pytest.raises(Refused):
         normalise("\\u005Cu0041")  # an escaped backslash spelling a second escape
+
+
+def test_line_ends_inside_a_long_string_reach_oxigraph_as_written() -> None:
+    # SPARQL 1.1 section 19.7: a long string keeps its line ends; "a", CR, LF, "b" is 4 characters.
+    # (The guard once rewrote CRLF to LF in the text it hands on, and STRLEN answered 3.)
+    checked = check_query(f'SELECT (STRLEN("""a\r\nb""") AS ?n) FROM <{OURS}> WHERE {{}}', ALLOWED)
+    assert [row["n"].value for row in ox.Store().query(checked.text)] == ["4"]
 
 
 @pytest.mark.parametrize("trick", [QUOTE_TRICK, COMMENT_TRICK], ids=["escaped-quote", "carriage-return"])

@@ -26,6 +26,7 @@ from probkg.cli import main
 from probkg.core.errors import EXIT_BAD_INPUT, EXIT_FAILED_CHECK, EXIT_LIMIT, EXIT_OK, InputError, LimitError
 from probkg.core.paths import Layout
 from probkg.rdf import inputs
+from probkg.rdf.store import load as load_graph
 from support.probkg_run import probkg
 
 PREFIXES = """\
@@ -438,6 +439,15 @@ def hostile_files(url: str, secret: Path) -> dict[str, tuple[str, bytes, str]]:
             ).encode(),
             "not inline",
         ),
+        # Two @context keys: Python's json keeps the inline one, a parser keeping the first would fetch.
+        "duplicate JSON-LD @context": (
+            "twice.jsonld",
+            (
+                f'{{"@context": "{url}/context.jsonld", "@context": {{"ex": "http://example.org/"}}, '
+                '"@id": "ex:s", "ex:p": "o"}'
+            ).encode(),
+            "appears twice",
+        ),
         "JSON-LD @import": (
             "import.jsonld",
             json.dumps({"@context": {"@import": f"{url}/i", "ex": "http://example.org/"}, "@id": "ex:s"}).encode(),
@@ -525,3 +535,17 @@ def test_benign_rdf_xml_and_json_ld_are_read(lay: Layout, tmp_path: Path) -> Non
 def test_input_errors_carry_their_place() -> None:
     error = InputError("graph/x.ttl", "bad", 3, 7)
     assert str(error) == "graph/x.ttl:3:7: bad" and error.exit_code == EXIT_BAD_INPUT
+
+
+@pytest.mark.parametrize("suffix", [".ttl", ".nt", ".rdf", ".jsonld"])
+def test_a_utf8_byte_order_mark_is_accepted(lay: Layout, tmp_path: Path, suffix: str) -> None:
+    # Windows editors start UTF-8 files with a BOM; it is no part of the document (RFC 3629 section 6).
+    graph = rdflib.Graph().parse(data=INVALID, format="turtle")
+    plain = tmp_path / f"plain{suffix}"
+    graph.serialize(plain, format=inputs.SUFFIXES[suffix].rdflib_name, encoding="utf-8")
+    marked = tmp_path / f"marked{suffix}"
+    marked.write_bytes(inputs.BOM + plain.read_bytes())
+    reports = [json.loads(run(lay, "validate", "--format", "json", str(p)).stdout)["results"] for p in (plain, marked)]
+    assert reports[0] and [r["shape"] for r in reports[1]] == [r["shape"] for r in reports[0]]
+    loaded = load_graph([marked], lay)  # the store layer, which `build` and `query` read through
+    assert len(loaded) == len(graph)

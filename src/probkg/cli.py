@@ -14,7 +14,7 @@ import click
 from probkg.checks import evidence
 from probkg.checks import validate as validate_mod
 from probkg.core.errors import EXIT_FAILED_CHECK, InputError, ProbkgError
-from probkg.core.paths import Layout, layout
+from probkg.core.paths import Layout, layout, resolve
 from probkg.core.tables import table
 from probkg.rdf.store import load
 from probkg.release import build as build_mod
@@ -49,13 +49,30 @@ class ProbkgGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context, root: Path | None) -> None:
     """probation-kg: build, check and query the probation inspection knowledge graph."""
-    ctx.obj = Layout(root.resolve()) if root else layout()
+    ctx.obj = layout(root)
 
 
 @main.command()
+@click.option(
+    "--validate/--no-validate",
+    "check",
+    default=True,
+    show_default=True,
+    help="Validate the data as `probkg validate` does first; if it does not conform, print the report, "
+    "keep the last good build and exit 1.",
+)
 @click.pass_obj
-def build(lay: Layout) -> None:
-    """Load the ontology and graph/ and write build/probation.trig and build/void.ttl."""
+def build(lay: Layout, check: bool) -> None:
+    """Load the ontology and graph/ and write build/probation.trig and build/void.ttl.
+
+    The three builds before it are kept as build/probation.trig.1 (the last) to .3.
+    """
+    if check:
+        report = validate_mod.validate(lay, [])
+        if not report.conforms:
+            click.echo(report.render("text"), nl=False, err=True)
+            click.echo("not built: the data does not conform; the last good build is kept", err=True)
+            sys.exit(EXIT_FAILED_CHECK)
     result = build_mod.build(lay)
     click.echo(
         f"built {result.artefact.relative_to(lay.root)}: {result.triples} triples in {result.graphs} named graphs"
@@ -103,7 +120,7 @@ def check_evidence(lay: Layout, files: tuple[Path, ...], sources: Path | None) -
 
     With FILES, check only those (with the ontology and the document list beside them).
     """
-    kg = load(lay.core_files() + [f for f in files if f.resolve() not in lay.core_files()] if files else None, lay)
+    kg = load(lay.core_files() + [f for f in files if resolve(f) not in lay.core_files()] if files else None, lay)
     failures = evidence.check(kg, sources or lay.sources)
     quotes = kg.select("SELECT (COUNT(?q) AS ?n) WHERE { ?q a pko:EvidenceQuote }")[0]["n"]
     for failure in sorted(failures, key=str):
@@ -134,6 +151,13 @@ def check_evidence(lay: Layout, files: tuple[Path, ...], sources: Path | None) -
     show_default=True,
     help="Local engine (ignored with --endpoint).",
 )
+@click.option(
+    "--allow-network",
+    is_flag=True,
+    help="Hand a trusted query to the local engine as it is. Without it, a local query gets the endpoint's "
+    "guard: SERVICE, updates, and FROM / FROM NAMED naming anything but the graph's own named graphs are "
+    "refused (exit 2), so nothing is fetched or read from elsewhere.",
+)
 @click.pass_obj
 def query(
     lay: Layout,
@@ -145,6 +169,7 @@ def query(
     query_text: str | None,
     endpoint: str | None,
     engine: str,
+    allow_network: bool,
 ) -> None:
     """Run a saved query by NAME, a query file, or query text; or --list the saved queries."""
     saved = catalogue(lay.queries)
@@ -171,9 +196,9 @@ def query(
     if endpoint:
         runner = engines.RemoteEngine(endpoint)
     elif engine == "rdflib":
-        runner = engines.RdflibEngine(lay)
+        runner = engines.RdflibEngine(lay, guarded=not allow_network)
     else:
-        runner = engines.OxigraphEngine(load(lay=lay))
+        runner = engines.OxigraphEngine(load(lay=lay), guarded=not allow_network)
     click.echo(render(runner.run(chosen.text, bindings), fmt), nl=False)
 
 

@@ -33,7 +33,7 @@ from probkg.checks.oxigraph_data import OxData
 from probkg.checks.rdflib_data import DataGraph, relative_name
 from probkg.checks.report import Issue, Report, make_issue, node_id, pick_message, severity_name, shown
 from probkg.core.errors import InputError, LimitError
-from probkg.core.paths import Layout
+from probkg.core.paths import Layout, resolve
 from probkg.rdf import inputs
 from probkg.sparql.guard import Refused, node_names, refuse_outbound
 
@@ -238,16 +238,22 @@ def files_to_check(lay: Layout, paths: list[Path]) -> tuple[list[Path], list[Pat
         return lay.data_files(), None
     given: list[Path] = []
     for path in paths:
-        given.extend(
-            sorted(p for p in path.rglob("*") if p.suffix.lower() in inputs.SUFFIXES) if path.is_dir() else [path]
-        )
+        if not path.is_dir():
+            given.append(path)
+            continue
+        found = sorted(p for p in path.rglob("*") if p.suffix.lower() in inputs.SUFFIXES)
+        if not found:  # "0 files: conforms" would pass a mistyped folder in CI
+            raise InputError(
+                str(path), f"no RDF files in this folder (looked for {', '.join(sorted(inputs.SUFFIXES))})"
+            )
+        given.extend(found)
     context = [
         *sorted(lay.ontology.rglob("*.ttl")),
         *sorted((lay.graph / "reference").rglob("*.ttl")),
         *sorted((lay.graph / "sources").rglob("*.ttl")),
     ]
-    chosen = {p.resolve() for p in given}
-    return [p for p in context if p.resolve() not in chosen] + given, given
+    chosen = {resolve(p) for p in given}
+    return [p for p in context if resolve(p) not in chosen] + given, given
 
 
 ENGINES = ("fast", "pyshacl")

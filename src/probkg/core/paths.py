@@ -11,8 +11,28 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from probkg.core.errors import InputError
+
 GRAPH_BASE = "https://w3id.org/probation-kg/graph/"
 """Named graphs are minted from a file's path relative to the project root."""
+
+
+def is_project(folder: Path) -> bool:
+    """A project root holds `ontology/` and `graph/`: how the root is found, and what `--root` must be."""
+    return (folder / "ontology").is_dir() and (folder / "graph").is_dir()
+
+
+def resolve(path: Path) -> Path:
+    """`path.resolve()`, with a symbolic link loop as bad input that names the path.
+
+    Python raises RuntimeError (3.11) or OSError for a loop, which reached users
+    of `validate`, `lint` and `check-evidence` as a traceback and exit 1.
+    """
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError) as exc:
+        what = "a symbolic link loop" if "loop" in str(exc).lower() else str(exc)
+        raise InputError(str(path), f"cannot follow this path: {what}") from None
 
 
 def _find_root() -> Path:
@@ -21,7 +41,7 @@ def _find_root() -> Path:
         return Path(env).resolve()
     for start in (Path.cwd(), Path(__file__).resolve().parent):
         for candidate in (start, *start.parents):
-            if (candidate / "ontology").is_dir() and (candidate / "graph").is_dir():
+            if is_project(candidate):
                 return candidate
     return Path.cwd()
 
@@ -68,11 +88,16 @@ class Layout:
     def graph_name(self, path: Path) -> str:
         """The named graph a file is loaded into: its provenance."""
         try:
-            rel = path.resolve().relative_to(self.root)
+            rel = resolve(path).relative_to(self.root)
         except ValueError:
             rel = Path("external") / path.name
         return GRAPH_BASE + rel.with_suffix("").as_posix()
 
 
-def layout() -> Layout:
-    return Layout(_find_root())
+def layout(root: Path | None = None) -> Layout:
+    """The project at `root` (refused unless it is one, so a mistyped --root builds nothing), or the one found."""
+    if root is None:
+        return Layout(_find_root())
+    if not is_project(root):
+        raise InputError(str(root), "not a probation-kg project folder (it needs ontology/ and graph/ folders)")
+    return Layout(resolve(root))

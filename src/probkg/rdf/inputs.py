@@ -24,7 +24,9 @@ import pyoxigraph as ox
 import rdflib
 
 from probkg.core.errors import InputError, LimitError
+from probkg.core.paths import resolve
 
+BOM = b"\xef\xbb\xbf"
 MAX_BYTES = 64 * 1024 * 1024
 """Largest file accepted: many times the whole graph, far below what hurts."""
 
@@ -103,7 +105,7 @@ def _position(text: str, index: int) -> tuple[int, int]:
 
 def _sniff(data: bytes) -> RdfFormat:
     """The format of a file whose extension says nothing, from its first bytes."""
-    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:64]
+    head = data.lstrip(b" \t\r\n")[:64]
     if head.startswith((b"<?xml", b"<!", b"<rdf:RDF")):
         return RdfFormat.RDF_XML
     if head.startswith((b"{", b"[")):
@@ -124,7 +126,7 @@ def _guard_xml(path: Path, data: bytes) -> None:
     refused too.
     """
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(str(path), f"RDF/XML must be UTF-8 ({exc.reason} at byte {exc.start})") from None
     declared = _XML_ENCODING.match(text)
@@ -156,10 +158,30 @@ def _contexts(document: object) -> list[object]:
     return found
 
 
+class DuplicateKey(ValueError):
+    """A JSON object with a key twice: parsers disagree on which value wins."""
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """Build a JSON object, refusing a repeated key.
+
+    Python's json keeps the last of two `@context` values and another parser may
+    keep the first, so the context checked here need not be the one parsed.
+    """
+    document: dict[str, object] = {}
+    for key, value in pairs:
+        if key in document:
+            raise DuplicateKey(f"the JSON key {key!r} appears twice in one object (parsers disagree on which counts)")
+        document[key] = value
+    return document
+
+
 def _guard_jsonld(path: Path, data: bytes) -> None:
     """Refuse JSON-LD whose contexts are not all inline: a context URL is fetched by the parser."""
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = json.loads(data.decode("utf-8"), object_pairs_hook=_unique_keys)
+    except DuplicateKey as exc:
+        raise InputError(str(path), f"refused: {exc}") from None
     except UnicodeDecodeError as exc:
         raise InputError(str(path), f"JSON-LD must be UTF-8 ({exc.reason} at byte {exc.start})") from None
     except json.JSONDecodeError as exc:
@@ -176,6 +198,7 @@ def _guard_jsonld(path: Path, data: bytes) -> None:
 
 def read(path: Path, max_bytes: int = MAX_BYTES) -> RdfInput:
     """Read one RDF file and pass it through the guards for its format."""
+    resolve(path)  # a symbolic link loop is named as one, not as a missing file
     if not path.is_file():
         raise InputError(str(path), "no such file")
     size = path.stat().st_size
@@ -185,6 +208,9 @@ def read(path: Path, max_bytes: int = MAX_BYTES) -> RdfInput:
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:  # the file grew after stat
         raise LimitError(f"{path}: over the limit of {max_bytes} bytes for one file")
+    # A UTF-8 byte order mark (Windows editors write one) is no part of any format's syntax, and
+    # Oxigraph's Turtle parser read it as a stray character; every parser gets the text after it.
+    data = data.removeprefix(BOM)
     fmt = SUFFIXES.get(path.suffix.lower()) or _sniff(data)
     if fmt is RdfFormat.RDF_XML:
         _guard_xml(path, data)
@@ -199,7 +225,7 @@ def parse_into(graph: rdflib.Graph, source: RdfInput) -> None:
     On a syntax error in a line-based format, Oxigraph re-reads the bytes to
     name the line and column, which rdflib's messages often lack.
     """
-    base = source.path.resolve().as_uri()
+    base = resolve(source.path).as_uri()
     try:
         if source.format.oxigraph.supports_datasets:
             # Quads: parse as a dataset and keep the triples; validation works on their union.

@@ -8,11 +8,20 @@ endpoint has no binding API in the SPARQL protocol, so for both the terms are
 sent as a `VALUES` data block opening the query's WHERE group. The terms are
 RDF terms serialised by pyoxigraph, which escapes them: a value can never close
 a string or a brace, so the query's structure never depends on it.
+
+The local engines are `guarded` by default in `probkg query`: every query passes
+the endpoint's guard (`sparql/guard.py`) first, so a shared `.rq` file cannot make
+either engine call a SERVICE, fetch a FROM IRI or read a file; only the dataset's
+own named graphs may be named. Unguarded (`--allow-network`, and the benchmarks),
+the text goes to the engine as it is. Either way Oxigraph gets the query's own
+FROM / FROM NAMED as its dataset: its union-of-all-graphs default would otherwise
+override them.
 """
 
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -28,6 +37,7 @@ from probkg.rdf.store import KnowledgeGraph
 from probkg.rdf.terms import rdflib_binding, to_rdflib
 from probkg.rdf.vocab import PREFIXES
 from probkg.sparql.catalogue import TOKEN
+from probkg.sparql.guard import Checked, Refused, check_query, first_line, read_query
 from probkg.sparql.results import ResultSet
 
 Terms = dict[str, ox.NamedNode | ox.Literal]
@@ -57,24 +67,66 @@ class Engine(Protocol):
     def run(self, text: str, bindings: Terms) -> ResultSet: ...
 
 
+GUARD_HINT = "; --allow-network runs a trusted query as it is"
+
+
+def guarded_query(text: str, graphs: frozenset[str]) -> Checked:
+    """The endpoint's verdict on a local query, as a one-line bad-input error if it refuses."""
+    try:
+        return check_query(text, graphs)
+    except Refused as exc:
+        raise InputError("query", f"refused by the query guard: {exc}{GUARD_HINT}") from None
+
+
+@lru_cache(maxsize=256)
+def own_dataset(text: str) -> Checked | None:
+    """A trusted query's dataset clauses, or None if it has none (or rdflib cannot read it).
+
+    Only a text with "from" in it can have one (see guard.quick_check), so most
+    texts are never parsed; the answer for a text never changes, hence the cache.
+    """
+    if "from" not in text.casefold():
+        return None
+    try:
+        checked = read_query(text)
+    except Refused:
+        return None  # Oxigraph's own parser reports the syntax error
+    return checked if checked.has_dataset else None
+
+
 class OxigraphEngine:
     """The embedded default: fast, and the engine `serve` uses."""
 
     name = "oxigraph"
 
-    def __init__(self, kg: KnowledgeGraph) -> None:
+    def __init__(self, kg: KnowledgeGraph, guarded: bool = False) -> None:
         self.kg = kg
+        self.graphs = (
+            frozenset(g.value for g in kg.store.named_graphs() if isinstance(g, ox.NamedNode)) if guarded else None
+        )
 
     def run(self, text: str, bindings: Terms) -> ResultSet:
+        text = inline_values(with_prologue(text), bindings)
+        checked = guarded_query(text, self.graphs) if self.graphs is not None else own_dataset(text)
+        if checked is not None and checked.has_dataset:
+            options: dict = {
+                "default_graph": [ox.NamedNode(g) for g in checked.from_graphs],
+                "named_graphs": [ox.NamedNode(g) for g in checked.from_named],
+            }
+        else:
+            options = {"use_default_graph_as_union": True}
         try:
-            solutions = self.kg.store.query(
-                inline_values(with_prologue(text), bindings), use_default_graph_as_union=True
-            )
+            solutions = self.kg.store.query(checked.text if checked is not None else text, **options)
         except SyntaxError as exc:
             raise InputError("query", str(exc)) from None
+        except (OSError, RuntimeError) as exc:  # a SERVICE that failed, with --allow-network
+            raise InputError("query", f"Oxigraph could not evaluate the query: {first_line(exc)}") from None
         if isinstance(solutions, ox.QueryTriples):
             raise InputError("query", "CONSTRUCT and DESCRIBE results are not tables; use the endpoint")
-        return ResultSet.from_oxigraph(solutions)
+        try:
+            return ResultSet.from_oxigraph(solutions)
+        except (OSError, RuntimeError) as exc:  # evaluation is lazy: a SERVICE may fail while reading
+            raise InputError("query", f"Oxigraph could not evaluate the query: {first_line(exc)}") from None
 
 
 class RdflibEngine:
@@ -82,25 +134,49 @@ class RdflibEngine:
 
     name = "rdflib"
 
-    def __init__(self, lay: Layout, files: list[Path] | None = None) -> None:
+    def __init__(self, lay: Layout, files: list[Path] | None = None, guarded: bool = False) -> None:
         self.dataset = rdflib.Dataset(default_union=True)
         for path in files if files is not None else lay.data_files():
             self.dataset.graph(rdflib.URIRef(lay.graph_name(path))).parse(str(path), format="turtle")
+        self.graphs = frozenset(str(g.identifier) for g in self.dataset.graphs()) if guarded else None
 
     def run(self, text: str, bindings: Terms) -> ResultSet:
+        text = with_prologue(text)
+        if self.graphs is not None:
+            text = guarded_query(text, self.graphs).text
         try:
-            query = prepareQuery(with_prologue(text))
+            query = prepareQuery(text)
         except Exception as exc:  # pyparsing raises its own exception types
             raise InputError("query", str(exc)) from None
         try:
-            result = self.dataset.query(query, initBindings={k: to_rdflib(v) for k, v in bindings.items()})
-            if result.type == "ASK":
-                return ResultSet(boolean=bool(result.askAnswer))
-            names = [str(v) for v in result.vars]
-            rows = [{n: rdflib_binding(row[n]) for n in names if row[n] is not None} for row in result]
+            with _graphs_never_loaded(self.graphs is not None):
+                result = self.dataset.query(query, initBindings={k: to_rdflib(v) for k, v in bindings.items()})
+                if result.type == "ASK":
+                    return ResultSet(boolean=bool(result.askAnswer))
+                names = [str(v) for v in result.vars]
+                rows = [{n: rdflib_binding(row[n]) for n in names if row[n] is not None} for row in result]
         except SPARQLError as exc:
             raise InputError("query", f"rdflib could not evaluate the query: {exc}") from None
+        except Exception as exc:  # a SERVICE or FROM fetch that failed, with --allow-network
+            raise InputError("query", f"rdflib could not evaluate the query: {first_line(exc)}") from None
         return ResultSet(names, rows)
+
+
+@contextmanager
+def _graphs_never_loaded(guarded: bool):
+    """rdflib fetches a FROM graph it holds no triples of (SPARQL_LOAD_GRAPHS): never while guarded.
+
+    The guard lets only the dataset's own graphs be named, but one of those can be
+    empty (a file of prefixes only), and rdflib would then fetch its IRI.
+    """
+    import rdflib.plugins.sparql as rdflib_sparql
+
+    before = rdflib_sparql.SPARQL_LOAD_GRAPHS
+    rdflib_sparql.SPARQL_LOAD_GRAPHS = before and not guarded
+    try:
+        yield
+    finally:
+        rdflib_sparql.SPARQL_LOAD_GRAPHS = before
 
 
 @lru_cache(maxsize=256)

@@ -18,9 +18,12 @@ two things differently (both found by probing, both would otherwise let a
 * Oxigraph ends a comment at a carriage return, rdflib only at a line feed, so
   `# x\\rSERVICE ...` was a comment to rdflib and a call to Oxigraph.
 
-So the text is normalised first: escapes are expanded once here (an escape that
-survives, made by an escaped backslash, is refused) and every CR or CRLF becomes
-LF. Both parsers then read the same characters. The worker processes that run
+So escapes are expanded once here (an escape that survives, made by an escaped
+backslash, is refused), and rdflib checks a copy of the text in which every CR is
+a LF: that copy ends a comment wherever Oxigraph ends it, and CR and LF are the
+same white space to both parsers everywhere else. Oxigraph itself gets the text
+with its line ends as written, so a CRLF inside a long string stays two
+characters (rewriting them for both made `STRLEN` count 3 where it must be 4). The worker processes that run
 queries also have no network at all where the OS allows it (`serve/zygote.py`); this
 check is the first line, not the only one.
 
@@ -87,7 +90,7 @@ class Checked:
 
 
 def normalise(text: str) -> str:
-    """The text both parsers will read: escapes expanded once, line ends as LF."""
+    """The text both parsers will read: escapes expanded once (line ends as written; see `as_rdflib_reads`)."""
 
     def expand(match: re.Match) -> str:
         code = int(match.group(1) or match.group(2), 16)
@@ -98,7 +101,12 @@ def normalise(text: str) -> str:
     text = ESCAPE.sub(expand, text)
     if ESCAPE.search(text):
         raise Refused("a \\u escape that spells another \\u escape is not accepted; write the characters directly")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def as_rdflib_reads(text: str) -> str:
+    """The copy of a normalised text that rdflib checks: every CR a LF, so its comments end where Oxigraph's do."""
+    return text.replace("\r", "\n")
 
 
 def quick_check(text: str) -> str | None:
@@ -172,7 +180,8 @@ def refuse_outbound(query: Query) -> None:
         raise Refused(f"the query uses {OUTBOUND[found[0]]}", 403)
 
 
-def _first_line(message: str) -> str:
+def first_line(message: object) -> str:
+    """A message (or exception) on one line, for an error that must fit one."""
     return " ".join(str(message).split())
 
 
@@ -183,25 +192,41 @@ def check_query(text: str, allowed_graphs: frozenset[str]) -> Checked:
     for an update, a SERVICE call, or a dataset clause naming a graph that is not
     one of `allowed_graphs`.
     """
+    checked, query = _parse(text)
+    if "ServiceGraphPattern" in outbound(query):
+        raise Refused("SERVICE is not accepted: this endpoint makes no outbound requests", 403)
+    check_graphs([*checked.from_graphs, *checked.from_named], allowed_graphs, "FROM")
+    return checked
+
+
+def read_query(text: str) -> Checked:
+    """A trusted query's form and dataset clauses, refusing nothing but what is not a query.
+
+    What `probkg query --allow-network` needs to give Oxigraph the query's own
+    dataset: it refuses no SERVICE and no FROM, so it must never serve the endpoint.
+    """
+    return _parse(text)[0]
+
+
+def _parse(text: str):
+    """The normalised text parsed by rdflib: what it is, and the parse tree of the query."""
     from rdflib.plugins.sparql import algebra, parser
 
     text = normalise(text)
     try:
-        parsed = parser.parseQuery(text)
+        parsed = parser.parseQuery(as_rdflib_reads(text))
     except RecursionError:
         raise Refused("the query is nested too deeply to parse") from None
     except Exception as exc:  # pyparsing's ParseException and rdflib's own errors
         try:
-            parser.parseUpdate(text)
+            parser.parseUpdate(as_rdflib_reads(text))
         except Exception:
-            raise Refused(f"syntax error: {_first_line(exc)}") from None
+            raise Refused(f"syntax error: {first_line(exc)}") from None
         raise Refused("SPARQL Update is not accepted: this endpoint is read-only", 403) from None
     prologue_node, query = parsed[0], parsed[1]
     form = FORMS.get(getattr(query, "name", ""))
     if form is None:
         raise Refused("not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
-    if "ServiceGraphPattern" in outbound(query):
-        raise Refused("SERVICE is not accepted: this endpoint makes no outbound requests", 403)
     defaults: list[str] = []
     named: list[str] = []
     if "datasetClause" in query:
@@ -213,9 +238,8 @@ def check_query(text: str, allowed_graphs: frozenset[str]) -> Checked:
                 else:
                     named.append(str(prologue.absolutize(clause["named"])))
         except Exception as exc:
-            raise Refused(f"syntax error: {_first_line(exc)}") from None
-        check_graphs(defaults + named, allowed_graphs, "FROM")
-    return Checked(text, form, tuple(defaults), tuple(named))
+            raise Refused(f"syntax error: {first_line(exc)}") from None
+    return Checked(text, form, tuple(defaults), tuple(named)), query
 
 
 def check_graphs(iris: list[str], allowed_graphs: frozenset[str], where: str) -> None:
