@@ -13,7 +13,7 @@ import click
 
 from probkg.checks import evidence
 from probkg.checks import validate as validate_mod
-from probkg.core.errors import EXIT_FAILED_CHECK, InputError, ProbkgError
+from probkg.core.errors import EXIT_FAILED_CHECK, InputError, ProbkgError, did_you_mean
 from probkg.core.paths import Layout, layout, resolve
 from probkg.core.tables import table
 from probkg.rdf.store import load
@@ -39,7 +39,8 @@ class ProbkgGroup(click.Group):
             sys.exit(exc.exit_code)
 
 
-@click.group(cls=ProbkgGroup)
+@click.group(cls=ProbkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="probation-kg", prog_name="probkg")
 @click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
@@ -185,7 +186,9 @@ def query(
         raise InputError("query", "give exactly one of NAME, --file or -q (or --list)")
     if name is not None:
         if name not in saved:
-            raise InputError("query", f"no saved query named {name!r}; see probkg query --list")
+            raise InputError(
+                "query", f"no saved query named {name!r}{did_you_mean(name, saved)}; see probkg query --list"
+            )
         chosen = saved[name]
     elif query_file is not None:
         chosen = SavedQuery.read(query_file)

@@ -10,6 +10,8 @@ adds 6 (docs/serving.md): it cannot listen on the address asked for.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 EXIT_OK = 0
@@ -75,3 +77,9 @@ class OutputExistsError(ProbkgError):
 
     def __str__(self) -> str:
         return f"{self.path}: already exists; give --force to replace it"
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """ " (did you mean 'x'?)" for the nearest of `choices`, or "": one rule for every name a user can mistype."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

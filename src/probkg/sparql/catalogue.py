@@ -21,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
-from probkg.core.errors import InputError
+from probkg.core.errors import InputError, did_you_mean
 from probkg.rdf.vocab import PREFIXES, compact
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -161,7 +161,8 @@ class SavedQuery:
         unknown = sorted(set(given) - set(known))
         if unknown:
             names = ", ".join(known) or "none"
-            raise InputError(self.name, f"unknown parameter {', '.join(unknown)} (parameters: {names})")
+            hint = did_you_mean(unknown[0], known) if len(unknown) == 1 else ""
+            raise InputError(self.name, f"unknown parameter {', '.join(unknown)}{hint} (parameters: {names})")
         bound: dict[str, ox.NamedNode | ox.Literal] = {}
         for param in self.params:
             value = given.get(param.name, self.defaults.get(param.name))
