@@ -42,3 +42,30 @@ def test_no_suggestion_for_a_name_like_nothing() -> None:
     result = CliRunner().invoke(main, ["query", "zzzzzz"])
     assert result.exit_code == EXIT_BAD_INPUT
     assert "did you mean" not in result.output
+
+
+def test_an_iri_the_graph_does_not_hold_is_bad_input_not_an_empty_answer() -> None:
+    result = CliRunner().invoke(main, ["query", "structure-at-inspection", "--param", "inspection=inspection:nosuch"])
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "holds nothing about <https://w3id.org/probation-kg/id/inspection/nosuch>" in result.output
+
+
+def test_an_iri_the_graph_holds_still_answers() -> None:
+    # graph/inspections/2025-wales-region.ttl describes this inspection
+    args = ["query", "structure-at-inspection", "--param", "inspection=inspection:2025-wales-region"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_the_saved_query_listing_follows_format(fmt: str) -> None:
+    result = CliRunner().invoke(main, ["query", "--list", "--format", fmt])
+    assert result.exit_code == 0
+    names = sorted(p.stem for p in layout().queries.glob("*.rq"))
+    if fmt == "json":
+        import json
+
+        listed = [row["name"]["value"] for row in json.loads(result.output)["results"]["bindings"]]
+    else:
+        listed = [line.split(",")[0] for line in result.output.splitlines()[1:]]
+    assert sorted(listed) == names

@@ -20,7 +20,7 @@ from probkg.rdf.store import load
 from probkg.release import build as build_mod
 from probkg.sparql import engines
 from probkg.sparql.catalogue import SavedQuery, catalogue, parse_params
-from probkg.sparql.results import FORMATS, render
+from probkg.sparql.results import FORMATS, ResultSet, render
 from probkg.views import export as export_mod
 from probkg.views import graphs as views
 from probkg.views import netstats
@@ -175,12 +175,11 @@ def query(
     """Run a saved query by NAME, a query file, or query text; or --list the saved queries."""
     saved = catalogue(lay.queries)
     if list_:
-        click.echo(
-            table(
-                ["name", "summary", "parameters"],
-                [[q.name, q.summary, ", ".join(p.describe() for p in q.params)] for q in saved.values()],
-            )
-        )
+        listing = [
+            {"name": q.name, "summary": q.summary, "parameters": ", ".join(p.describe() for p in q.params)}
+            for q in saved.values()
+        ]
+        click.echo(render(ResultSet.of_strings(["name", "summary", "parameters"], listing), fmt), nl=False)
         return
     if sum(x is not None for x in (name, query_file, query_text)) != 1:
         raise InputError("query", "give exactly one of NAME, --file or -q (or --list)")
@@ -202,6 +201,11 @@ def query(
         runner = engines.RdflibEngine(lay, guarded=not allow_network)
     else:
         runner = engines.OxigraphEngine(load(lay=lay), guarded=not allow_network)
+    absent = engines.absent_iris(runner, bindings)
+    if absent:
+        raise InputError(
+            "query", f"the graph holds nothing about <{absent[0]}>; check the IRI (entity-search finds one by name)"
+        )
     click.echo(render(runner.run(chosen.text, bindings), fmt), nl=False)
 
 

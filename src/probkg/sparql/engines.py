@@ -70,6 +70,20 @@ class Engine(Protocol):
 GUARD_HINT = "; --allow-network runs a trusted query as it is"
 
 
+def absent_iris(engine: Engine, bindings: Terms) -> list[str]:
+    """The IRI parameter values the engine's dataset never mentions, as subject or object.
+
+    A query about an IRI the graph does not hold answers with no rows, which
+    reads as "nothing found"; asking first lets the CLI say the IRI is wrong instead.
+    """
+    ask = "ASK { { ?iri ?p ?o } UNION { ?s ?p ?iri } }"
+    return [
+        term.value
+        for term in bindings.values()
+        if isinstance(term, ox.NamedNode) and not engine.run(ask, {"iri": term}).boolean
+    ]
+
+
 def guarded_query(text: str, graphs: frozenset[str]) -> Checked:
     """The endpoint's verdict on a local query, as a one-line bad-input error if it refuses."""
     try:

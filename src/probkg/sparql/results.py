@@ -53,6 +53,11 @@ class ResultSet:
         return cls(names, rows)
 
     @classmethod
+    def of_strings(cls, variables: list[str], rows: list[dict[str, str]]) -> ResultSet:
+        """Plain-string rows (a listing, not a query's answer) as a result, so every format renders them."""
+        return cls(variables, [{k: {"type": "literal", "value": v} for k, v in row.items() if v} for row in rows])
+
+    @classmethod
     def from_json(cls, data: dict) -> ResultSet:
         """From a SPARQL JSON results document (what remote endpoints return)."""
         if "boolean" in data:
