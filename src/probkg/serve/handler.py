@@ -27,10 +27,12 @@ from probkg.sparql.engines import inline_values, with_prologue
 from probkg.sparql.guard import Checked, Refused, check_graphs, check_query, quick_check
 
 TOO_LARGE = 422
-HEAVY_CPU = 0.02
-"""A request that took this much CPU time (seconds) may have unshared many pages: measure after it."""
-MEASURE_EVERY = 1000
-"""Otherwise measure after every this many requests (lookups unshare a little at a time)."""
+MEASURE_SHARE = 0.02
+"""At most this share of a worker's CPU time goes to measuring its memory: reading smaps_rollup
+walks the page tables (1.2 ms of CPU on the real graph), so it is read once the requests since the
+last reading have used 1/MEASURE_SHARE times what that reading cost."""
+FIRST_MEASURE_COST = 0.001
+"""What the first reading is assumed to cost, so a fresh fork reads after 50 ms of CPU, not at once."""
 
 
 def private_memory() -> int | None:
@@ -66,7 +68,8 @@ class Handler:
         self.max_rows = max_rows
         self.max_bytes = max_bytes
         self.parsed = False  # whether the current request needed rdflib's full parse
-        self.requests = 0
+        self._unmeasured = 0.0  # CPU seconds spent on requests since the memory was last read
+        self._measure_cost = FIRST_MEASURE_COST  # CPU seconds the last reading took
         # rdflib's parser takes milliseconds on a lookup and tens of them on a saved query;
         # the verdict on a given text never changes, so those of the last 256 short texts
         # are kept (refusals are not).
@@ -102,11 +105,14 @@ class Handler:
     def handle(self, job: msg.Job) -> msg.Reply:
         """The reply to one job, with what the pool needs to know about this worker afterwards."""
         self.parsed = False
-        self.requests += 1
-        cpu = time.thread_time()
+        started = time.thread_time()
         reply = self._answer(job)
-        heavy = time.thread_time() - cpu >= HEAVY_CPU
-        private = private_memory() if heavy or self.requests % MEASURE_EVERY == 0 else None
+        done = time.thread_time()
+        self._unmeasured += done - started
+        private = None
+        if self._unmeasured * MEASURE_SHARE >= self._measure_cost:
+            private = private_memory()
+            self._measure_cost, self._unmeasured = time.thread_time() - done, 0.0
         return dataclasses.replace(reply, outcome=msg.Outcome(parsed=self.parsed, private=private))
 
     def _answer(self, job: msg.Job) -> msg.Reply:
@@ -154,11 +160,7 @@ class Handler:
             raise verdict
         text = verdict.text if isinstance(verdict, Checked) else verdict
         bound = inline_values(text, dict(job.bindings))
-        checked = (
-            Checked(bound, verdict.form, verdict.from_graphs, verdict.from_named)
-            if isinstance(verdict, Checked)
-            else bound
-        )
+        checked = dataclasses.replace(verdict, text=bound) if isinstance(verdict, Checked) else bound
         return self._evaluate(checked, bound, (job.media,), None, None)
 
     def _evaluate(

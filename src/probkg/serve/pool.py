@@ -16,7 +16,7 @@ new one.
 
 Recycling is decided by what a worker holds, not by how long a request took: a
 worker whose private memory (pages it copied from the zygote, measured by the
-worker after a heavy request) passes `recycle_memory_mb` is replaced by a fresh
+worker now and then, see `handler.MEASURE_SHARE`) passes `recycle_memory_mb` is replaced by a fresh
 fork once it has answered. A fresh fork loses nothing: the checks of the saved
 queries were made in the zygote, before any fork.
 """

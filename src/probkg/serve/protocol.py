@@ -132,7 +132,7 @@ class Outcome:
 
     `parsed`: this request needed rdflib's full parse (so no cached check served it).
     `private`: the worker's private (unshared) memory in bytes, when it was measured
-    after this request (see `Handler.held`), else None.
+    after this request (see `handler.MEASURE_SHARE`), else None.
     """
 
     parsed: bool = False
