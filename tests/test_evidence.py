@@ -40,8 +40,10 @@ def test_numbers_are_matched_whole(text: str, value: str, expected: bool) -> Non
 
 DOC = """@prefix document: <https://w3id.org/probation-kg/id/document/> .
 @prefix pko: <https://w3id.org/probation-kg/ontology#> .
+@prefix schema: <https://schema.org/> .
 document:t a pko:SourceDocument ; pko:corpusFile "t.txt" .
 document:cited a pko:Document .
+document:page a pko:SourceDocument ; schema:url <https://example.org/a-public-page> .
 """
 
 FACTS = """@prefix document: <https://w3id.org/probation-kg/id/document/> .
@@ -66,6 +68,13 @@ finding:invented a pko:Finding ; pko:hasEvidence quote:ok ; pko:statement "In 20
 observation:wrong a pko:Statistic ; pko:value 2467 ; pko:hasEvidence quote:num .
 quote:num a pko:EvidenceQuote ; oa:hasSource document:t ;
     oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "manage a total of 2,466 active cases" ] .
+finding:read-on-a-page a pko:Finding ; pko:hasEvidence quote:cite .
+quote:cite a pko:EvidenceQuote ; oa:hasSource document:page .
+finding:copied a pko:Finding ; pko:hasEvidence quote:copied .
+quote:copied a pko:EvidenceQuote ; oa:hasSource document:page ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "a sentence copied from the page" ] .
+finding:nowhere a pko:Finding ; pko:hasEvidence quote:nowhere .
+quote:nowhere a pko:EvidenceQuote ; oa:hasSource document:cited .
 """
 
 SOURCE = "The division has five dedicated\nVictim Contact Units which manage a total of 2,466 active cases.\n"
@@ -97,6 +106,21 @@ def test_checker_reports_each_broken_rule(tiny_project: tuple[Layout, Path]) -> 
     assert ("observation/wrong", "pko:value") in failures  # 2467 is not in its quote
     assert ("finding/invented", "the") in failures  # a year the quote does not give
     assert not any(node in ("quote/ok", "finding/ok") for node, _ in failures)
+    # A fact read on a public page cites it (a quote node without words) and is accepted unchecked;
+    # copying the page's words, or citing a document that is neither in the corpus nor a page, is refused.
+    assert not any(node in ("quote/cite", "finding/read-on-a-page") for node, _ in failures)
+    assert ("quote/copied", "source") in failures and ("finding/copied", "has") in failures
+    assert ("quote/nowhere", "source") in failures and ("finding/nowhere", "has") in failures
+    assert ("finding/altered", "has") in failures  # its only quote is broken: neither quoted nor cited
+
+
+def test_cited_facts_are_counted_apart(tiny_project: tuple[Layout, Path]) -> None:
+    tiny, sources = tiny_project
+    result = CliRunner().invoke(main, ["--root", str(tiny.root), "check-evidence", "--sources", str(sources)])
+    assert "quotes checked" in result.output
+    quoted, cited = evidence.counts(load(lay=tiny))
+    assert cited == 2  # finding:read-on-a-page and finding:copied both point at the page
+    assert quoted == 6  # the quotes with words; the two citations without words are not counted as quotes
 
 
 def test_cli_exits_1_and_lists_failures(tiny_project: tuple[Layout, Path]) -> None:

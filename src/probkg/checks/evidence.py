@@ -6,6 +6,13 @@ whitespace is normalised; case, punctuation and spelling must match exactly.
 On top of that, every number an observation reports must appear, as digits,
 in one of its quotes, and a claim that differs from the report must quote both
 the value it claims and the value the report gives.
+
+A fact read outside the corpus cites the public page instead: its evidence is a
+quote node whose source is a page (a pko:SourceDocument with a schema:url and
+no pko:corpusFile) and which has no selector, since no sentence of a page is
+copied into the project. Such citations cannot be checked offline, so they are
+counted apart (`counts`) rather than verified; a fact with neither a
+verified quote nor a cited page is refused.
 """
 
 from __future__ import annotations
@@ -115,10 +122,10 @@ def check(kg: KnowledgeGraph, sources: Path) -> list[Failure]:
     quote_ok: dict[str, str] = {}  # quote IRI -> normalised exact text, if it checks out
 
     rows = kg.query("""
-        SELECT ?q ?g ?doc ?file ?exact ?prefix ?suffix WHERE {
+        SELECT ?q ?g ?doc ?file ?url ?sel ?exact ?prefix ?suffix WHERE {
           GRAPH ?g { ?q a pko:EvidenceQuote }
-          OPTIONAL { ?q oa:hasSource ?doc OPTIONAL { ?doc pko:corpusFile ?file } }
-          OPTIONAL { ?q oa:hasSelector ?sel . ?sel oa:exact ?exact
+          OPTIONAL { ?q oa:hasSource ?doc OPTIONAL { ?doc pko:corpusFile ?file } OPTIONAL { ?doc schema:url ?url } }
+          OPTIONAL { ?q oa:hasSelector ?sel OPTIONAL { ?sel oa:exact ?exact }
                      OPTIONAL { ?sel oa:prefix ?prefix } OPTIONAL { ?sel oa:suffix ?suffix } }
         }""")
     for row in rows:
@@ -128,9 +135,17 @@ def check(kg: KnowledgeGraph, sources: Path) -> list[Failure]:
             failures.append(Failure(node, "quote has no oa:hasSource document", g))
             continue
         if row["file"] is None:
-            failures.append(
-                Failure(node, f"source {_short(row['doc'].value)} is not a corpus document (no pko:corpusFile)", g)
-            )
+            doc = _short(row["doc"].value)
+            if row["url"] is None:
+                failures.append(
+                    Failure(
+                        node, f"source {doc} is neither a corpus document (pko:corpusFile) nor a page (schema:url)", g
+                    )
+                )
+            elif row["sel"] is not None:
+                failures.append(Failure(node, f"source {doc} is a page outside the corpus: cite it, never quote it", g))
+            else:
+                quote_ok[q] = ""  # a cited page: accepted, but nothing to check its words against
             continue
         if row["exact"] is None:
             failures.append(Failure(node, "quote has no oa:exact text", g))
@@ -177,6 +192,17 @@ def check(kg: KnowledgeGraph, sources: Path) -> list[Failure]:
             )
         )
 
+    unsupported: dict[str, str] = {}
+    for row in kg.query("SELECT DISTINCT ?s ?g ?q WHERE { GRAPH ?g { ?s pko:hasEvidence ?q } }"):
+        s = row["s"].value
+        if row["q"].value in quote_ok:
+            unsupported[s] = ""
+        else:
+            unsupported.setdefault(s, _file_of(row["g"].value))
+    for s, file in unsupported.items():
+        if file:
+            failures.append(Failure(_short(s), "has neither a verified quote nor a cited page", file))
+
     failures += _check_numbers(kg, quote_ok)
     failures += _check_statement_numbers(kg, quote_ok)
     failures += _check_claims(kg, quote_ok)
@@ -199,7 +225,7 @@ def _values_in_quotes(
             GRAPH ?g {{ ?s a ?c }} {of_class}
             OPTIONAL {{ ?s pko:hasEvidence ?q }} }}"""):
         file, texts = quotes.setdefault(row["s"].value, (_file_of(row["g"].value), []))
-        if row["q"] is not None and row["q"].value in quote_ok:
+        if row["q"] is not None and quote_ok.get(row["q"].value):
             texts.append(quote_ok[row["q"].value])
     values: dict[str, list[tuple[str, str]]] = {}
     for row in kg.query(f"SELECT ?s ?p ?v WHERE {{ ?s ?p ?v VALUES ?p {{ {' '.join(props)} }} }}"):
@@ -252,3 +278,14 @@ def _check_claims(kg: KnowledgeGraph, quote_ok: dict[str, str]) -> list[Failure]
             if not any(normalise(value) in t for t in texts):
                 failures.append(Failure(_short(s), f'{prop} "{value[:60]}" does not occur in any of its quotes', file))
     return failures
+
+
+def counts(kg: KnowledgeGraph) -> tuple[int, int]:
+    """Quotes of corpus words (checkable here), and facts that cite pages outside the corpus (not checkable offline)."""
+    quoted = kg.query("SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q a pko:EvidenceQuote ; oa:hasSelector ?sel }")
+    cited = kg.query("""
+        SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {
+          ?s pko:hasEvidence ?q . ?q oa:hasSource ?doc . ?doc schema:url ?url
+          FILTER NOT EXISTS { ?doc pko:corpusFile ?file }
+        }""")
+    return int(next(iter(quoted))["n"].value), int(next(iter(cited))["n"].value)
