@@ -14,6 +14,18 @@ longer word:
   compared as `probkg.rdf.names.fold` compares every name, so case, accents
   and curly or straight apostrophes do not matter ("children’s services",
   "The Probation Service");
+* a name is a sequence of words, so commas between them are optional and the
+  word "&" is the word "and" ("Kent, Surrey & Sussex CRC" is "Kent, Surrey and
+  Sussex CRC"); a possessive "'s" is its own token, so "the CRC's staff" still
+  names the CRC;
+* the inspectorate's interchangeable spellings are one name: "HM", "Her
+  Majesty's" and "His Majesty's"; "PDU" and "Probation Delivery Unit"; "CRC"
+  and "Community Rehabilitation Company" (`name_variants`);
+* given the date of a document, a name links only to a body that existed by
+  then (`Lifespan`): in a 2019 text "probation service in Wales" is not the
+  region created at unification in 2021. A body that had already ended may
+  still be named (a 2019 article recalls Working Links after its collapse),
+  but where one name fits several bodies, those existing at the date win;
 * a label that names two entities is ambiguous: the match is reported, not
   linked.
 
@@ -23,9 +35,11 @@ unknown acronyms and runs of capitalised words, for a curator to add.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from probkg.rdf.names import Label, fold, preferred_label, straight_apostrophes
 from probkg.rdf.store import KnowledgeGraph
@@ -85,9 +99,86 @@ class Token:
     end: int
 
 
+_POSSESSIVE = "'s"
+_OPTIONAL = {","}
+"""Tokens a name may carry or leave out: "Kent, Surrey and Sussex" is "Kent Surrey and Sussex"."""
+
+
 def tokens(text: str) -> list[Token]:
+    """Word and punctuation tokens; a possessive "'s" is split off its word ("CRC's" is "CRC" + "'s")."""
     folded = straight_apostrophes(text)
-    return [Token(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(folded)]
+    out = []
+    for m in _TOKEN.finditer(folded):
+        word, start, end = m.group(0), m.start(), m.end()
+        if len(word) > 2 and word[-2:].lower() == _POSSESSIVE:
+            out += [Token(word[:-2], start, end - 2), Token(word[-2:], end - 2, end)]
+        else:
+            out.append(Token(word, start, end))
+    return out
+
+
+def _key(token: str) -> str:
+    """How a word of a name is compared when it is not an acronym: by the one folding rule, "&" as "and"."""
+    return "and" if token == "&" else fold(token)
+
+
+_HEADS = ("HM ", "Her Majesty's ", "His Majesty's ")
+_TAILS = ((" PDU", " Probation Delivery Unit"), (" CRC", " Community Rehabilitation Company"))
+
+
+def name_variants(label: str) -> set[str]:
+    """A label and the spellings the inspectorate uses for it interchangeably.
+
+    "HM Inspectorate of Probation" is also "Her Majesty's ..." and "His
+    Majesty's ..." (the title changed with the monarch in 2022); a name ending
+    "PDU" or "CRC" is also spelled out, and the other way round.
+    """
+    names = {straight_apostrophes(label)}
+    for head in _HEADS:
+        for name in list(names):
+            if name.startswith(head):
+                names |= {other + name[len(head) :] for other in _HEADS}
+    for short, long in _TAILS:
+        for name in list(names):
+            if name.endswith(short):
+                names.add(name[: -len(short)] + long)
+            elif name.endswith(long):
+                names.add(name[: -len(long)] + short)
+    return names
+
+
+def _day(lexical: str, last: bool, precision: str | None = None) -> date:
+    """The first (or last) day of a date given to year, month or day precision ("2019", "2019-02", "2019-02-15").
+
+    A `precision` ("year", "month", "day") widens a full date that stands for a month or a year.
+    """
+    parts = [int(p) for p in lexical[:10].split("-")]
+    if precision == "year":
+        parts = parts[:1]
+    elif precision == "month":
+        parts = parts[:2]
+    year, month, day = (parts + [0, 0])[:3]
+    if not month:
+        return date(year, 12, 31) if last else date(year, 1, 1)
+    if not day:
+        return date(year, month, calendar.monthrange(year, month)[1]) if last else date(year, month, 1)
+    return date(year, month, day)
+
+
+@dataclass(frozen=True)
+class Lifespan:
+    """When a body existed, as far as the graph's change events date it: None is unknown (no limit)."""
+
+    start: date | None = None
+    end: date | None = None
+
+    def begun(self, when: date) -> bool:
+        """True unless the body is known to have begun after `when`: a text cannot name a body yet to come."""
+        return self.start is None or self.start <= when
+
+    def covers(self, when: date) -> bool:
+        """True unless the body is known to have begun after `when` or ended before it."""
+        return self.begun(when) and (self.end is None or when <= self.end)
 
 
 @dataclass(frozen=True)
@@ -121,22 +212,28 @@ class Gazetteer:
     """Labels of the graph's named entities, matched longest first."""
 
     def __init__(
-        self, labels: list[tuple[str, str]], entities: dict[str, Entity], known_terms: set[str] | None = None
+        self,
+        labels: list[tuple[str, str]],
+        entities: dict[str, Entity],
+        known_terms: set[str] | None = None,
+        lifespans: dict[str, Lifespan] | None = None,
     ) -> None:
         self.entities = entities
+        self.lifespans = lifespans or {}
         self.root = _Node()
         self.acronyms: set[str] = set(known_terms or ())
         self.size = 0
         for iri, label in labels:
-            toks = tuple(t.text for t in tokens(label))
-            if not toks:
-                continue
-            node = self.root
-            for tok in toks:
-                node = node.children.setdefault(fold(tok), _Node())
-            node.ends.setdefault(toks, set()).add(iri)
-            self.size += 1
-            self.acronyms.update(t for t in toks if is_acronym(t))
+            for name in name_variants(label):
+                toks = tuple(t.text for t in tokens(name) if t.text not in _OPTIONAL)
+                if not toks:
+                    continue
+                node = self.root
+                for tok in toks:
+                    node = node.children.setdefault(_key(tok), _Node())
+                node.ends.setdefault(toks, set()).add(iri)
+                self.size += 1
+                self.acronyms.update(t for t in toks if is_acronym(t))
 
     @classmethod
     def from_graph(cls, kg: KnowledgeGraph) -> Gazetteer:
@@ -176,29 +273,33 @@ class Gazetteer:
             for t in tokens(r["l"])
             if is_acronym(t.text)
         }
-        return cls(labels, entities, known)
+        return cls(labels, entities, known, lifespans(kg))
 
-    def find(self, text: str) -> list[Match]:
-        """Every label occurrence kept by longest-match-first, in text order."""
-        return [match for match, _ in self._find(tokens(text), text)]
+    def find(self, text: str, when: date | None = None) -> list[Match]:
+        """Every label occurrence kept by longest-match-first, in text order; with `when`, only bodies existing then."""
+        return [match for match, _ in self._find(tokens(text), text, when)]
 
-    def _find(self, toks: list[Token], text: str) -> list[tuple[Match, range]]:
+    def _find(self, toks: list[Token], text: str, when: date | None = None) -> list[tuple[Match, range]]:
         found: list[tuple[Match, range]] = []
-        for i in range(len(toks)):
+        words = [k for k, t in enumerate(toks) if t.text not in _OPTIONAL]
+        for i in range(len(words)):
             node = self.root
             j = i
-            while j < len(toks) and (node := node.children.get(fold(toks[j].text))) is not None:
+            while j < len(words) and (node := node.children.get(_key(toks[words[j]].text))) is not None:
                 j += 1
                 iris: set[str] = set()
                 for label_toks, label_iris in node.ends.items():
                     if all(
-                        a == b or (not is_acronym(a) and fold(a) == fold(b))
-                        for a, b in zip(label_toks, (t.text for t in toks[i:j]), strict=True)
+                        a == b or (not is_acronym(a) and _key(a) == _key(b))
+                        for a, b in zip(label_toks, (toks[k].text for k in words[i:j]), strict=True)
                     ):
                         iris |= label_iris
+                if when is not None:
+                    iris = self._at(iris, when)
                 if iris:
-                    start, end = toks[i].start, toks[j - 1].end
-                    found.append((Match(start, end, text[start:end], tuple(sorted(iris))), range(i, j)))
+                    first, last = words[i], words[j - 1]
+                    start, end = toks[first].start, toks[last].end
+                    found.append((Match(start, end, text[start:end], tuple(sorted(iris))), range(first, last + 1)))
         found.sort(key=lambda f: (-(f[0].end - f[0].start), f[0].start))
         used = [False] * len(toks)
         kept: list[tuple[Match, range]] = []
@@ -209,11 +310,18 @@ class Gazetteer:
                     used[k] = True
         return sorted(kept, key=lambda f: f[0].start)
 
-    def link(self, text: str) -> tuple[list[str], list[Match]]:
-        """The entities a text names (in order, once each) and its ambiguous matches."""
+    def _at(self, iris: set[str], when: date) -> set[str]:
+        """The bodies a name can mean in a text of date `when`: begun by then, and among several the living."""
+        spans = {iri: self.lifespans.get(iri, Lifespan()) for iri in iris}
+        begun = {iri for iri in iris if spans[iri].begun(when)}
+        living = {iri for iri in begun if spans[iri].covers(when)}
+        return living if len(begun) > 1 and living else begun
+
+    def link(self, text: str, when: date | None = None) -> tuple[list[str], list[Match]]:
+        """The entities a text names (in order, once each) and its ambiguous matches; `when` as for `find`."""
         linked: list[str] = []
         ambiguous: list[Match] = []
-        for match in self.find(text):
+        for match in self.find(text, when):
             if match.ambiguous:
                 ambiguous.append(match)
             elif match.entities[0] not in linked:
@@ -262,3 +370,40 @@ class Gazetteer:
 
     def entity(self, iri: str) -> Entity | None:
         return self.entities.get(iri)
+
+
+def lifespans(kg: KnowledgeGraph) -> dict[str, Lifespan]:
+    """When each body began and ended, from the dated change events that create or replace it.
+
+    A body no event dates takes the dates of its parent (org:subOrganizationOf),
+    since a unit cannot outlive or predate the body it is part of: the PDUs of
+    a region begin with the region, the teams of an NPS division end with it.
+    With several parents, the latest start and the earliest end bind.
+    """
+    start: dict[str, date] = {}
+    end: dict[str, date] = {}
+    for r in kg.select("""
+        SELECT ?s ?role ?d ?precision WHERE {
+          ?e a org:ChangeEvent ; pko:date ?d .
+          OPTIONAL { ?e pko:datePrecision ?p BIND(REPLACE(STR(?p), "^.*precision-", "") AS ?precision) }
+          { ?e org:resultingOrganization ?s BIND("start" AS ?role) } UNION { ?e org:originalOrganization ?s BIND("end" AS ?role) }
+        }"""):
+        if r["role"] == "start":
+            day = _day(r["d"], last=False, precision=r.get("precision"))
+            start[r["s"]] = min(day, start.get(r["s"], day))
+        else:
+            day = _day(r["d"], last=True, precision=r.get("precision"))
+            end[r["s"]] = max(day, end.get(r["s"], day))
+    parents: dict[str, list[str]] = {}
+    for r in kg.select("SELECT ?s ?parent WHERE { ?s org:subOrganizationOf ?parent }"):
+        parents.setdefault(r["s"], []).append(r["parent"])
+
+    def inherited(iri: str, own: dict[str, date], pick, seen: frozenset[str] = frozenset()) -> date | None:
+        if iri in own:
+            return own[iri]
+        found = [d for p in parents.get(iri, ()) if p not in seen if (d := inherited(p, own, pick, seen | {iri}))]
+        return pick(found) if found else None
+
+    bodies = set(start) | set(end) | set(parents)
+    spans = {iri: Lifespan(inherited(iri, start, max), inherited(iri, end, min)) for iri in bodies}
+    return {iri: span for iri, span in spans.items() if span != Lifespan()}
