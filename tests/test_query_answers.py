@@ -275,8 +275,14 @@ def test_history(run) -> None:
     # 003 glossary: "from 01 April 2017, HMPPS became the single agency ... (the agency that has
     # been replaced by HMPPS)" - NOMS.
     assert any(r.get("from") == "National Offender Management Service" and r.get("date") == "2017-04-01" for r in rows)
-    # 001: "Working Links went into administration, handing over the responsibility to Seetec." - undated.
-    assert any(r["kind"] == "ownership" and r.get("from") == "Seetec" and "date" not in r for r in rows)
+    # 001: "Working Links went into administration, handing over the responsibility to Seetec." - undated in
+    # the corpus; the inspectorate's July 2019 press release dates Seetec's management from February 2019.
+    assert any(
+        r["kind"] == "ownership"
+        and r["label"] == "Seetec takes over Wales CRC from Working Links"
+        and r.get("date") == "2019-02"
+        for r in rows
+    )
 
 
 def test_every_saved_query_has_an_answer_test() -> None:
@@ -304,5 +310,7 @@ def test_every_saved_query_has_an_answer_test() -> None:
         "inspection-statistics",
         "most-criticised",
         "history",
+        "bodies-in-region",  # tests/test_bodies.py
+        "crc-owners",  # tests/test_bodies.py
     }
     assert set(SAVED) == tested

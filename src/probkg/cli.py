@@ -98,6 +98,10 @@ def stats(lay: Layout, network: bool, top: int) -> None:
         return
     click.echo(table(["class", "instances"], stats_mod.class_counts(kg)))
     click.echo()
+    click.echo(table(["bodies", "count"], stats_mod.body_counts(kg)))
+    click.echo()
+    click.echo(table(["region", "PDUs"], stats_mod.pdus_per_region(kg)))
+    click.echo()
     rows = stats_mod.inspection_counts(kg)
     cols = ["ratings", "key_questions", "statistics", "recommendations", "strengths", "areas_for_improvement", "claims"]
     click.echo(

@@ -82,8 +82,8 @@ class Layout:
         return files
 
     def core_files(self) -> list[Path]:
-        """What any subset of the graph needs beside it: the ontology and the document list."""
-        return sorted(self.ontology.rglob("*.ttl")) + [self.graph / "sources" / "documents.ttl"]
+        """What any subset of the graph needs beside it: the ontology and the documents (corpus and cited pages)."""
+        return sorted(self.ontology.rglob("*.ttl")) + sorted((self.graph / "sources").glob("*.ttl"))
 
     def graph_name(self, path: Path) -> str:
         """The named graph a file is loaded into: its provenance."""

@@ -375,10 +375,11 @@ class Gazetteer:
 def lifespans(kg: KnowledgeGraph) -> dict[str, Lifespan]:
     """When each body began and ended, from the dated change events that create or replace it.
 
-    A body no event dates takes the dates of its parent (org:subOrganizationOf),
-    since a unit cannot outlive or predate the body it is part of: the PDUs of
-    a region begin with the region, the teams of an NPS division end with it.
-    With several parents, the latest start and the earliest end bind.
+    A unit can neither predate nor outlive the bodies it is part of
+    (org:subOrganizationOf, to any depth): its start is the latest start along
+    the chain and its end the earliest end, so the PDUs of a region begin with
+    the region and the teams of an NPS division end with the NPS. The saved
+    query `bodies-in-region` applies the same rule in SPARQL.
     """
     start: dict[str, date] = {}
     end: dict[str, date] = {}
@@ -398,12 +399,11 @@ def lifespans(kg: KnowledgeGraph) -> dict[str, Lifespan]:
     for r in kg.select("SELECT ?s ?parent WHERE { ?s org:subOrganizationOf ?parent }"):
         parents.setdefault(r["s"], []).append(r["parent"])
 
-    def inherited(iri: str, own: dict[str, date], pick, seen: frozenset[str] = frozenset()) -> date | None:
-        if iri in own:
-            return own[iri]
-        found = [d for p in parents.get(iri, ()) if p not in seen if (d := inherited(p, own, pick, seen | {iri}))]
+    def along(iri: str, own: dict[str, date], pick, seen: frozenset[str] = frozenset()) -> date | None:
+        found = [own[iri]] if iri in own else []
+        found += [d for p in parents.get(iri, ()) if p not in seen if (d := along(p, own, pick, seen | {iri}))]
         return pick(found) if found else None
 
     bodies = set(start) | set(end) | set(parents)
-    spans = {iri: Lifespan(inherited(iri, start, max), inherited(iri, end, min)) for iri in bodies}
+    spans = {iri: Lifespan(along(iri, start, max), along(iri, end, min)) for iri in bodies}
     return {iri: span for iri, span in spans.items() if span != Lifespan()}

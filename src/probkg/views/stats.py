@@ -50,3 +50,51 @@ WHERE {
 def inspection_counts(kg: KnowledgeGraph) -> list[dict[str, str]]:
     """What the graph holds for each inspection."""
     return kg.select(INSPECTION_COUNTS)
+
+
+BODY_COUNTS = {
+    "regions of the Probation Service": """
+        SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a pko:Region ; org:subOrganizationOf organisation:probation-service }""",
+    "probation delivery units": """
+        SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a pko:ProbationDeliveryUnit }""",
+    "community rehabilitation companies": """
+        SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {
+          ?x a pko:CommunityRehabilitationCompany
+          MINUS { ?x org:subOrganizationOf ?crc . ?crc a pko:CommunityRehabilitationCompany } }""",
+    "CRCs with a known owner": """
+        SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {
+          ?x a pko:CommunityRehabilitationCompany . ?o pko:ownedBody ?x ; pko:owner ?owner
+          MINUS { ?x org:subOrganizationOf ?crc . ?crc a pko:CommunityRehabilitationCompany } }""",
+    "CRCs with a dated ownership": """
+        SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {
+          ?x a pko:CommunityRehabilitationCompany . ?o pko:ownedBody ?x ; schema:startDate|schema:endDate ?d
+          MINUS { ?x org:subOrganizationOf ?crc . ?crc a pko:CommunityRehabilitationCompany } }""",
+    "owners of CRCs": """
+        SELECT (COUNT(DISTINCT ?owner) AS ?n) WHERE { ?o pko:ownedBody/a pko:CommunityRehabilitationCompany ; pko:owner ?owner }""",
+    "NPS divisions": """
+        SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a pko:Division ; org:subOrganizationOf organisation:nps }""",
+    "chief inspectors of probation since 2014": """
+        SELECT (COUNT(DISTINCT ?person) AS ?n) WHERE {
+          ?m org:role vocab:chief-inspector-of-probation ; org:member ?person .
+          OPTIONAL { ?m schema:endDate ?end }
+          FILTER(!BOUND(?end) || SUBSTR(STR(?end), 1, 4) >= "2014") }""",
+}
+"""What the reference data knows of the bodies of probation in England and Wales, by question."""
+
+
+def body_counts(kg: KnowledgeGraph) -> list[tuple[str, int]]:
+    """How many regions, PDUs, CRCs (with owners), NPS divisions and chief inspectors the graph holds."""
+    return [(what, int(kg.select(query)[0]["n"])) for what, query in BODY_COUNTS.items()]
+
+
+PDUS_PER_REGION = """
+SELECT ?region (COUNT(DISTINCT ?pdu) AS ?pdus) WHERE {
+  ?r a pko:Region ; org:subOrganizationOf organisation:probation-service ; skos:prefLabel ?region .
+  OPTIONAL { ?pdu a pko:ProbationDeliveryUnit ; org:subOrganizationOf ?r }
+} GROUP BY ?region ORDER BY ?region
+"""
+
+
+def pdus_per_region(kg: KnowledgeGraph) -> list[tuple[str, int]]:
+    """The PDUs the graph places in each region (0 where no page read names one)."""
+    return [(r["region"], int(r["pdus"])) for r in kg.select(PDUS_PER_REGION)]
