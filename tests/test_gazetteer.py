@@ -6,7 +6,9 @@ beside the case; the names are spelled as those sources spell them.
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +113,26 @@ def test_where_one_name_fits_several_bodies_the_living_win() -> None:
     assert g.link("the Safety Board", date(2014, 5, 1))[0] == [old]
     assert g.link("the Safety Board", date(2020, 5, 1))[0] == [new]
     assert g.link("the Safety Board")[1][0].entities == (new, old)  # undated: ambiguous, reported
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "linking"
+
+
+@pytest.mark.parametrize("name", ["english-pdu-report.txt", "english-crc-press-release.txt"])
+def test_fixtures_link_every_body_they_name(gaz: Gazetteer, name: str) -> None:
+    # gold.json lists by hand every entity each fixture names; the fixtures are written in our own words.
+    spec = json.loads((FIXTURES / "gold.json").read_text())[name]
+    gold = {ID_BASE + n for n in spec["names"]}
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    linked = set(gaz.link(text, date.fromisoformat(spec["date"]))[0])
+    assert gold <= linked
+    # The only extra: "three community rehabilitation companies" read as the CRCs taken together.
+    assert linked - gold <= {org("community-rehabilitation-companies")}
+
+
+def test_the_press_release_of_2019_names_no_body_of_2021(gaz: Gazetteer) -> None:
+    # The fixture dated March 2019 speaks of "the probation service in the South West": the unified
+    # Probation Service began in June 2021, so only an undated reading links it.
+    text = (FIXTURES / "english-crc-press-release.txt").read_text(encoding="utf-8")
+    assert org("probation-service") not in gaz.link(text, date(2019, 3, 1))[0]
+    assert org("probation-service") in gaz.link(text)[0]
