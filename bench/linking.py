@@ -27,8 +27,8 @@ from pathlib import Path
 
 import probkg
 from probkg.core.paths import Layout, layout
-from probkg.ingest.gazetteer import ENTITY_KINDS, Gazetteer
-from probkg.rdf.vocab import ID_BASE
+from probkg.ingest.gazetteer import Gazetteer
+from probkg.rdf.vocab import ENTITY_KINDS, ID_BASE
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "linking"
 CORPUS_DATES = {
@@ -86,8 +86,8 @@ def scores(lay: Layout) -> list[Score]:
     for file, spec in json.loads((FIXTURES / "gold.json").read_text()).items():
         text = (FIXTURES / file).read_text(encoding="utf-8")
         when = date.fromisoformat(spec["date"])
-        gold = frozenset(ID_BASE + name for name in spec["names"])
-        out.append(Score(f"fixture {file}", when, gold, linked(gaz, text, when), linked(gaz, text, None)))
+        names = frozenset(ID_BASE + name for name in spec["names"])
+        out.append(Score(f"fixture {file}", when, names, linked(gaz, text, when), linked(gaz, text, None)))
     return out
 
 

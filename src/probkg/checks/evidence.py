@@ -282,10 +282,10 @@ def _check_claims(kg: KnowledgeGraph, quote_ok: dict[str, str]) -> list[Failure]
 
 def counts(kg: KnowledgeGraph) -> tuple[int, int]:
     """Quotes of corpus words (checkable here), and facts that cite pages outside the corpus (not checkable offline)."""
-    quoted = kg.query("SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q a pko:EvidenceQuote ; oa:hasSelector ?sel }")
-    cited = kg.query("""
+    quoted = kg.select("SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q a pko:EvidenceQuote ; oa:hasSelector ?sel }")
+    cited = kg.select("""
         SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {
           ?s pko:hasEvidence ?q . ?q oa:hasSource ?doc . ?doc schema:url ?url
           FILTER NOT EXISTS { ?doc pko:corpusFile ?file }
         }""")
-    return int(next(iter(quoted))["n"].value), int(next(iter(cited))["n"].value)
+    return int(quoted[0]["n"]), int(cited[0]["n"])
