@@ -35,6 +35,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from probkg.checks.fast_shacl import to_rdflib
 from probkg.core.paths import Layout
 from probkg.rdf.store import load
 from probkg.rdf.vocab import PREFIXES
@@ -48,7 +49,6 @@ PKO = rdflib.Namespace(PREFIXES["pko"])
 ORG = rdflib.Namespace(PREFIXES["org"])
 OA = rdflib.Namespace(PREFIXES["oa"])
 ID = "https://w3id.org/probation-kg/id/"
-XSD_STRING = PREFIXES["xsd"] + "string"
 KINDS = [PKO.ProbationProvider, PKO.Team, PKO.SystemOrTool, PKO.Programme]
 HOSTILE = [
     "</script>",
@@ -165,17 +165,7 @@ def check_jsonld(path: Path, labels: dict[str, str]) -> None:
     by_rdflib = rdflib.Graph().parse(path, format="json-ld")
     by_oxigraph = rdflib.Graph()
     for triple in ox.parse(path=str(path), format=ox.RdfFormat.JSON_LD):
-        by_oxigraph.add(tuple(_term(t) for t in (triple.subject, triple.predicate, triple.object)))
+        by_oxigraph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
     assert len(by_rdflib) == len(by_oxigraph) and isomorphic(by_rdflib, by_oxigraph)
     for iri, label in labels.items():
         assert {str(o) for o in by_rdflib.objects(rdflib.URIRef(iri), RDFS.label)} == {label}, iri
-
-
-def _term(term):
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    plain = term.language or term.datatype.value == XSD_STRING  # rdflib's plain literal has no datatype
-    datatype = None if plain else rdflib.URIRef(term.datatype.value)
-    return rdflib.Literal(term.value, lang=term.language, datatype=datatype)

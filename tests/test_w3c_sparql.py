@@ -38,6 +38,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+from probkg.checks.fast_shacl import to_rdflib
 from probkg.sparql import formats
 from probkg.sparql.guard import Refused, read_query
 from support import w3c_sparql as w3c
@@ -137,28 +138,16 @@ def oxigraph_run(case: w3c.Case) -> w3c.Result:
         return _read_serialised(formats.write_solutions(variables, rows, media), case.result.suffix)
     return w3c.Result(
         rows=[
-            w3c.Row((v, w3c.term(_rdflib_term(t))) for v, t in zip(variables, row, strict=True) if t is not None)
+            w3c.Row((v, w3c.term(to_rdflib(t))) for v, t in zip(variables, row, strict=True) if t is not None)
             for row in rows
         ]
     )
 
 
-def _rdflib_term(t) -> rdflib.term.Node:
-    if isinstance(t, ox.NamedNode):
-        return rdflib.URIRef(t.value)
-    if isinstance(t, ox.BlankNode):
-        return rdflib.BNode(t.value)
-    if t.language:
-        return rdflib.Literal(t.value, lang=t.language)
-    if t.datatype.value == str(rdflib.XSD.string):  # rdflib's plain literal, as the expected graphs hold it
-        return rdflib.Literal(t.value)
-    return rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
-
-
 def _rdflib_graph(triples) -> rdflib.Graph:
     graph = rdflib.Graph()
     for t in triples:
-        graph.add((_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)))
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     return graph
 
 
