@@ -35,9 +35,9 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from probkg.checks.fast_shacl import to_rdflib
 from probkg.core.paths import Layout
 from probkg.rdf.store import load
+from probkg.rdf.terms import to_rdflib
 from probkg.rdf.vocab import PREFIXES
 from probkg.views import export, graphs
 from support.exportcheck import html_data, read_back

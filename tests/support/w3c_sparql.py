@@ -148,16 +148,14 @@ def expected(case: Case) -> Result:
 def _result_set(graph: rdflib.Graph, node: rdflib.term.Node) -> Result:
     """A result written in the DAWG result-set vocabulary (rs:solution / rs:binding) as rows or a boolean."""
     boolean = graph.value(node, RS.boolean)
-    if boolean is not None:
+    if isinstance(boolean, rdflib.Literal):
         return Result(boolean=bool(boolean.toPython()))
     rows = []
     for solution in graph.objects(node, RS.solution):
-        rows.append(
-            Row(
-                (str(graph.value(b, RS.variable)), term(graph.value(b, RS.value)))
-                for b in graph.objects(solution, RS.binding)
-            )
-        )
+        bindings = [
+            (graph.value(b, RS.variable), graph.value(b, RS.value)) for b in graph.objects(solution, RS.binding)
+        ]
+        rows.append(Row((str(name), term(value)) for name, value in bindings if value is not None))
     return Result(rows=rows)
 
 
