@@ -116,6 +116,10 @@ def _graphml(G: nx.Graph, path: Path) -> None:
         H.add_edges_from((u, v, f"e{i}", d) for i, (u, v, d) in enumerate(G.edges(data=True)))
         G = H
     _YedGraphMLWriter(G).dump(str(path))
+    # ElementTree writes a CR in element text as it is, and every XML parser reads it back as LF
+    # (XML 1.0 section 2.11), so "a\r\nb" came back as "a\nb". As a character reference it survives;
+    # the writer's own line ends are LF, so every CR in the file is one of a value.
+    path.write_bytes(path.read_bytes().replace(b"\r", b"&#13;"))
 
 
 # --- GEXF -------------------------------------------------------------------------------------
