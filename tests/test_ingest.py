@@ -19,8 +19,10 @@ from probkg.core.errors import (
     EXIT_BAD_INPUT,
     EXIT_FAILED_CHECK,
     EXIT_LIMIT,
+    EXIT_NO_TEXT,
     EXIT_OK,
     EXIT_OUTPUT_EXISTS,
+    EXIT_SOME_FAILED,
     EXIT_UNKNOWN_LAYOUT,
 )
 from probkg.core.paths import Layout
@@ -292,7 +294,6 @@ def _without(lines: list[str], predicate) -> str:
 
 def bad_inputs(lay: Layout) -> dict[str, tuple[bytes, int, str]]:
     r2019, r2025 = _lines(lay, R2019), _lines(lay, R2025)
-    text2025 = "\n".join(r2025)
     ratings_2019 = re.compile(r"(Overall rating|Good|\d\.\d\t.*)$")
     start = r2025.index("Ratings (Back to top)")
     end = r2025.index("Executive summary (Back to top)")
@@ -306,32 +307,30 @@ def bad_inputs(lay: Layout) -> dict[str, tuple[bytes, int, str]]:
         "blank": (b" \n\t\n\n", EXIT_BAD_INPUT, "only whitespace"),
         "binary": (bytes(range(256)) * 8, EXIT_BAD_INPUT, "binary data"),
         "not utf-8": ("Rapport d'inspection: évaluation".encode("latin-1") * 40, EXIT_BAD_INPUT, "not UTF-8"),
-        "pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", EXIT_BAD_INPUT, "PDF"),
+        # A PDF header and a catalogue, but no cross-reference table and no pages.
+        "damaged pdf": (
+            b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+            EXIT_BAD_INPUT,
+            "PDF",
+        ),
         "word document": (
             b"PK\x03\x04\x14\x00\x06\x00" + b"[Content_Types].xml" + bytes(64),
             EXIT_BAD_INPUT,
             "zip archive",
         ),
-        "html": (
+        # A saved web page that is no report: read as HTML, then in no layout.
+        "html page of another kind": (
             (
-                "<!DOCTYPE html>\n<html><head><title>Wales</title></head><body><main>\n"
-                + text2025
-                + "\n</main></body></html>\n"
-            ).encode(),
-            EXIT_BAD_INPUT,
-            "HTML page",
+                b"<!DOCTYPE html>\n<html><head><title>Opening hours</title></head><body><nav><a href='/'>Home</a>"
+                b"</nav><main><h1>Opening hours</h1><p>The office opens at nine.</p><ul><li>Monday</li>"
+                b"<li>Friday</li></ul></main></body></html>\n"
+            ),
+            EXIT_UNKNOWN_LAYOUT,
+            "not a report in a layout",
         ),
-        "html fragment": (
-            (
-                "<div class='report'>\n<h1>An inspection</h1>\n<p>One</p>\n<p>Two</p>\n<table><tr>"
-                "<td>x</td></tr></table>\n" + text2025
-            ).encode(),
-            EXIT_BAD_INPUT,
-            "HTML page",
-        ),
-        # The corpus's blog post on the 2019 report (000) is a text, but not a report of either layout.
-        "blog post": (
-            (lay.sources / "000_566a97b06d88bcad.txt").read_bytes(),
+        # A plain text that is neither a report nor an article about an inspection.
+        "recipe": (
+            b"Lentil soup\n\nRinse the lentils. Fry an onion, add the lentils and stock, and simmer.\n",
             EXIT_UNKNOWN_LAYOUT,
             "not a report in a layout",
         ),
@@ -366,11 +365,10 @@ def bad_inputs(lay: Layout) -> dict[str, tuple[bytes, int, str]]:
         "blank",
         "binary",
         "not utf-8",
-        "pdf",
+        "damaged pdf",
         "word document",
-        "html",
-        "html fragment",
-        "blog post",
+        "html page of another kind",
+        "recipe",
         "older layout",
         "2019 without ratings",
         "2025 without ratings",
@@ -414,11 +412,21 @@ def test_missing_file_and_folder(lay: Layout, tmp_path: Path) -> None:
 
 
 def test_exit_codes_are_distinct_and_documented(lay: Layout) -> None:
-    codes = [EXIT_OK, EXIT_FAILED_CHECK, EXIT_BAD_INPUT, EXIT_LIMIT, EXIT_UNKNOWN_LAYOUT, EXIT_OUTPUT_EXISTS]
+    codes = [
+        EXIT_OK,
+        EXIT_FAILED_CHECK,
+        EXIT_BAD_INPUT,
+        EXIT_LIMIT,
+        EXIT_UNKNOWN_LAYOUT,
+        EXIT_OUTPUT_EXISTS,
+        EXIT_NO_TEXT,
+        EXIT_SOME_FAILED,
+    ]
     assert len(set(codes)) == len(codes)
-    docs = (lay.root / "docs" / "ingest.md").read_text(encoding="utf-8")
-    for code in codes:
-        assert re.search(rf"^\| {code} \|", docs, re.MULTILINE), code
+    for doc in (lay.root / "docs" / "ingest.md", lay.root / "README.md"):
+        text = doc.read_text(encoding="utf-8")
+        for code in codes:
+            assert re.search(rf"^\| {code} \|", text, re.MULTILINE), (doc.name, code)
 
 
 # -- the gazetteer -------------------------------------------------------------------------------------------

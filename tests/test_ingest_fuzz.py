@@ -1,8 +1,11 @@
 """A bounded mutation fuzz of `probkg ingest`: damaged reports never crash or hang it.
 
-The two corpus reports are damaged the ways real files get damaged: lines
+The five corpus documents (two reports, three articles) are damaged the ways
+real files get damaged: lines
 deleted, duplicated or shuffled, random bytes or characters dropped in, very
 long lines added (including lines built to make a careless pattern backtrack).
+The HTML and PDF readers get the same treatment on a saved page and on a PDF
+built from a text fixture: bytes dropped in, cut short, tags removed.
 For every example, ingest must either produce a draft (which has then passed
 its own evidence check, and has one band per rating and one value per
 observation) or raise one of the package's own errors, which the CLI turns
@@ -35,6 +38,7 @@ from probkg.core.paths import Layout
 from probkg.ingest import GraphContext, IngestCheckError, draft_graph, ingest
 from probkg.ingest.source import MAX_LINE
 from probkg.rdf.store import KnowledgeGraph
+from support.pdf import pdf_from_text
 
 pytestmark = pytest.mark.slow
 
@@ -42,7 +46,14 @@ pytestmark = pytest.mark.slow
 # example database; keep them in a temporary folder so the test writes nothing in the checkout.
 set_hypothesis_home_dir(tempfile.mkdtemp(prefix="probkg-hypothesis-"))
 
-REPORTS = ("003_696e1b8b1646501d.txt", "004_7a4ad4ab751c8ea9.txt")
+REPORTS = (
+    "003_696e1b8b1646501d.txt",
+    "004_7a4ad4ab751c8ea9.txt",
+    "000_566a97b06d88bcad.txt",
+    "001_7c520cd12679e250.txt",
+    "002_96b587899a4ca5e3.txt",
+)
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 GUARD_SECONDS = 20
 FUZZ = settings(
     max_examples=30,
@@ -112,7 +123,7 @@ def encode(lines: list[str]) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
-which = st.sampled_from([0, 1])
+which = st.sampled_from(range(len(REPORTS)))
 
 
 @FUZZ
@@ -186,6 +197,45 @@ def test_very_long_lines(lay: Layout, ctx: GraphContext, reports: list[list[str]
 @given(data=st.data())
 def test_mixed_damage_to_a_small_report(lay: Layout, ctx: GraphContext, reports: list[list[str]], data) -> None:
     """Random lines drawn from both reports, in random order: layouts mixed and tables cut."""
-    pool = reports[0] + reports[1]
+    pool = [line for report in reports for line in report]
     picked = data.draw(st.lists(st.integers(0, len(pool) - 1), min_size=1, max_size=300))
     check_one(encode([pool[i] for i in picked]), lay, ctx)
+
+
+def _damaged(data, raw: bytearray) -> bytes:
+    """Random bytes or characters dropped in, or the file cut short."""
+    if data.draw(st.booleans()):
+        return bytes(raw[: data.draw(st.integers(1, len(raw)))])
+    for _ in range(data.draw(st.integers(1, 8))):
+        at = data.draw(st.integers(0, len(raw)))
+        if data.draw(st.booleans()):
+            raw[at:at] = data.draw(st.binary(min_size=1, max_size=64))
+        else:
+            raw[at:at] = data.draw(st.text(min_size=1, max_size=64)).encode("utf-8", "surrogatepass")
+    return bytes(raw)
+
+
+@FUZZ
+@given(data=st.data())
+def test_damaged_html_page(lay: Layout, ctx: GraphContext, data) -> None:
+    page = (FIXTURES / "northmoor-pdu-2025.html").read_text(encoding="utf-8")
+    if data.draw(st.booleans()):  # tags lost: every match of a few random tag names removed
+        for tag in data.draw(
+            st.lists(st.sampled_from(["h2", "tr", "td", "li", "ul", "p", "main", "table"]), max_size=3)
+        ):
+            page = page.replace(f"<{tag}>", "").replace(f"</{tag}>", "")
+    check_one(_damaged(data, bytearray(page.encode("utf-8"))), lay, ctx)
+
+
+@pytest.fixture(scope="module")
+def pdf_bytes(tmp_path_factory) -> bytes:
+    folder = tmp_path_factory.mktemp("pdf")
+    return pdf_from_text(
+        (FIXTURES / "northmoor-nps-2019.txt").read_text(encoding="utf-8"), folder / "r.pdf"
+    ).read_bytes()
+
+
+@FUZZ
+@given(data=st.data())
+def test_damaged_pdf(lay: Layout, ctx: GraphContext, pdf_bytes: bytes, data) -> None:
+    check_one(_damaged(data, bytearray(pdf_bytes)), lay, ctx)

@@ -13,7 +13,7 @@ import click
 
 from probkg.checks import evidence
 from probkg.checks import validate as validate_mod
-from probkg.core.errors import EXIT_FAILED_CHECK, InputError, ProbkgError, did_you_mean
+from probkg.core.errors import EXIT_FAILED_CHECK, EXIT_SOME_FAILED, InputError, ProbkgError, did_you_mean
 from probkg.core.paths import Layout, layout, resolve
 from probkg.core.tables import table
 from probkg.rdf.store import load
@@ -479,16 +479,18 @@ def lint(lay: Layout, paths: tuple[Path, ...], fmt: str, fail_on: str, timeout: 
 @click.option(
     "--as",
     "inspection_id",
-    required=True,
-    metavar="INSPECTION-ID",
-    help="The inspection's slug, which every IRI of the draft is minted from (e.g. 2026-north-east-region).",
+    default=None,
+    metavar="ID",
+    help="The slug every IRI of the draft is minted from (e.g. 2026-north-east-region); required for one file. "
+    "For a folder, each draft's slug is made from its file name (after ID- if given).",
 )
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
-    help="Draft Turtle file to write (default: INSPECTION-ID.ttl in the current folder).",
+    help="Draft Turtle file to write (default: ID.ttl in the current folder); for a folder, the folder to write "
+    "the drafts into (default: the current folder).",
 )
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option(
@@ -503,7 +505,7 @@ def lint(lay: Layout, paths: tuple[Path, ...], fmt: str, fail_on: str, timeout: 
 def ingest(
     lay: Layout,
     path: Path,
-    inspection_id: str,
+    inspection_id: str | None,
     output: Path | None,
     force: bool,
     compare: bool,
@@ -511,24 +513,45 @@ def ingest(
     dry_run: bool,
     max_bytes: int | None,
 ) -> None:
-    """Draft graph data from a report text (2019 report text or 2025 web report text).
+    """Draft graph data from a report (text, saved web page or PDF) or an article about one, or a folder of them.
 
     Exit 0 written, 1 the draft failed its own evidence check (nothing written),
     2 bad input, 3 file over the size limit, 4 a text in no known layout,
-    5 output exists (give --force). See docs/ingest.md.
+    5 output exists (give --force), 7 a PDF with no text layer; for a folder,
+    0 every file drafted, 8 some failed (the table says which). See docs/ingest.md.
     """
     from probkg import ingest as ingest_mod
 
     kg = load(lay=lay)
     kwargs = {"max_bytes": max_bytes} if max_bytes else {}
+    if path.is_dir():
+        if compare:
+            raise InputError("--compare", "compares one file with the curated graph, not a folder")
+        results = ingest_mod.ingest_folder(
+            path,
+            lay,
+            output or Path("."),
+            prefix=inspection_id,
+            force=force,
+            dry_run=dry_run,
+            kg=kg,
+            progress=lambda n, total, r: click.echo(f"[{n}/{total}] {r.path.name}: {r.outcome}", err=True),
+            **kwargs,
+        )
+        click.echo(ingest_mod.folder_table(results))
+        sys.exit(EXIT_SOME_FAILED if any(r.error for r in results) else 0)
+    if inspection_id is None:
+        raise InputError("--as", "give the draft's slug (--as ID) when ingesting one file")
     draft = ingest_mod.ingest(path, inspection_id, lay, kg=kg, **kwargs)
     out = output or Path(f"{inspection_id}.ttl")
     click.echo(f"{path.name}: {ingest_mod.summary(draft)}")
     if not dry_run:
         ingest_mod.write(draft, out, force)
+        text = ingest_mod.text_beside(draft, out)
+        sources = text.parent if text else path.resolve().parent
         click.echo(
-            f"wrote {out} ({draft.counts['evidence quotes']} quotes, each verified against {path.name}); "
-            f"next: probkg check-evidence --sources {path.resolve().parent} {out} && probkg validate {out}"
+            f"wrote {out} ({draft.counts['evidence quotes']} quotes, each verified against "
+            f"{text or path.name}); next: probkg check-evidence --sources {sources} {out} && probkg validate {out}"
         )
     if compare:
         result = ingest_mod.compare_with_curated(draft, lay, kg)

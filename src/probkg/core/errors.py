@@ -3,8 +3,9 @@
 Every command exits with one of these codes, so scripts and CI can tell a
 defect in the data (1) from input that could not be read at all (2) and from a
 run that hit a time or resource limit (3). The README documents the same table.
-`probkg ingest` adds two codes of its own (docs/ingest.md): 4, the text is in no
-report layout it knows, and 5, it refused to overwrite an existing file; `probkg serve`
+`probkg ingest` adds codes of its own (docs/ingest.md): 4, the text is in no
+report layout it knows; 5, it refused to overwrite an existing file; 7, a PDF
+has no text layer (it needs OCR); 8, in folder mode, some files failed; `probkg serve`
 adds 6 (docs/serving.md): it cannot listen on the address asked for.
 """
 
@@ -21,6 +22,8 @@ EXIT_LIMIT = 3
 EXIT_UNKNOWN_LAYOUT = 4
 EXIT_OUTPUT_EXISTS = 5
 EXIT_CANNOT_LISTEN = 6
+EXIT_NO_TEXT = 7
+EXIT_SOME_FAILED = 8
 
 
 class ProbkgError(Exception):
@@ -62,6 +65,12 @@ class LayoutError(InputError):
     """
 
     exit_code = EXIT_UNKNOWN_LAYOUT
+
+
+class NoTextLayerError(InputError):
+    """A PDF whose pages carry no text (a scan): it needs OCR, not a parser (exit 7)."""
+
+    exit_code = EXIT_NO_TEXT
 
 
 @dataclass

@@ -21,6 +21,10 @@ See docs/ingest.md.
 
 from __future__ import annotations
 
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -29,10 +33,11 @@ from probkg.checks.evidence import check
 from probkg.core.atomic import replace_atomically
 from probkg.core.errors import EXIT_FAILED_CHECK, InputError, OutputExistsError, ProbkgError
 from probkg.core.paths import Layout
-from probkg.ingest import layouts, source
-from probkg.ingest.compare import Comparison, compare
+from probkg.core.tables import table
+from probkg.ingest import draft_article, layouts, source
+from probkg.ingest.compare import Comparison, compare, compare_article
 from probkg.ingest.draft import SLUG, Draft, GraphContext, build
-from probkg.ingest.model import ParsedReport
+from probkg.ingest.model import ParsedArticle, ParsedReport
 from probkg.rdf.store import KnowledgeGraph, load
 from probkg.rdf.vocab import ID_BASE
 
@@ -57,7 +62,7 @@ class IngestCheckError(ProbkgError):
     exit_code = EXIT_FAILED_CHECK
 
 
-def parse(path: Path, max_bytes: int = source.MAX_BYTES) -> tuple[source.ReportText, ParsedReport]:
+def parse(path: Path, max_bytes: int = source.MAX_BYTES) -> tuple[source.ReportText, ParsedReport | ParsedArticle]:
     """Read and parse a report; raises InputError, LayoutError or LimitError on bad input."""
     report = source.read(path, max_bytes)
     parser = layouts.detect(report)
@@ -83,8 +88,11 @@ def ingest(
     report, parsed = parse(path, max_bytes)
     if ctx is None:
         ctx = GraphContext.from_graph(kg or load(lay=lay))
-    draft = build(report, parsed, inspection_id, ctx)
-    self_check(draft, report.path, lay)
+    if isinstance(parsed, ParsedArticle):
+        draft = draft_article.build(report, parsed, inspection_id, ctx)
+    else:
+        draft = build(report, parsed, inspection_id, ctx)
+    self_check(draft, lay)
     return draft
 
 
@@ -104,9 +112,20 @@ def draft_graph(draft: Draft, lay: Layout) -> KnowledgeGraph:
     return KnowledgeGraph(store, [], lay)
 
 
-def self_check(draft: Draft, report_path: Path, lay: Layout) -> None:
-    """Prove every quote of the draft against the report itself, as check-evidence would."""
-    failures = check(draft_graph(draft, lay), report_path.resolve().parent)
+def self_check(draft: Draft, lay: Layout) -> None:
+    """Prove every quote of the draft against the report itself, as check-evidence would.
+
+    A plain text is checked where it lies; the text extracted from a PDF or an
+    HTML page is checked as the file `write` saves beside the draft.
+    """
+    report = draft.report
+    report_path = report.path
+    if report.kind == "text":
+        failures = check(draft_graph(draft, lay), report_path.resolve().parent)
+    else:
+        with tempfile.TemporaryDirectory(prefix="probkg-ingest-") as folder:
+            (Path(folder) / report.text_name).write_text(report.text, encoding="utf-8")
+            failures = check(draft_graph(draft, lay), Path(folder))
     if failures:
         listed = "; ".join(str(f) for f in failures[:5])
         raise IngestCheckError(
@@ -115,19 +134,122 @@ def self_check(draft: Draft, report_path: Path, lay: Layout) -> None:
         )
 
 
+def text_beside(draft: Draft, out: Path) -> Path | None:
+    """Where the text extracted from a PDF or HTML page is saved: beside the draft, under its pko:corpusFile."""
+    return None if draft.report.kind == "text" else out.parent / draft.report.text_name
+
+
 def write(draft: Draft, out: Path, force: bool = False) -> None:
-    """Write the draft to `out` atomically; refuse to replace an existing file unless `force`."""
-    if out.exists() and not force:
-        raise OutputExistsError(str(out))
-    if out.exists() and not out.is_file():
-        raise InputError(str(out), "exists and is not a file")
+    """Write the draft to `out` atomically; refuse to replace an existing file unless `force`.
+
+    A draft of a PDF or HTML page is written with the text it quotes (`text_beside`),
+    so `probkg check-evidence --sources FOLDER` can prove it; both are checked
+    before either is written.
+    """
+    text_out = text_beside(draft, out)
+    targets = [out] + ([text_out] if text_out is not None and text_out != draft.report.path else [])
+    for target in targets:
+        if target.exists() and not force:
+            raise OutputExistsError(str(target))
+        if target.exists() and not target.is_file():
+            raise InputError(str(target), "exists and is not a file")
     if not out.parent.is_dir():
         raise InputError(str(out), "its folder does not exist")
+    if len(targets) > 1:
+        replace_atomically(targets[1], lambda tmp: tmp.write_text(draft.report.text, encoding="utf-8"))
     replace_atomically(out, lambda tmp: tmp.write_text(draft.turtle, encoding="utf-8"))
 
 
+@dataclass
+class FileResult:
+    """One file of a folder run: what it was read as, how much was drafted, and its error if it failed."""
+
+    path: Path
+    kind: str  # the layout it was read in ("" if it failed before)
+    facts: int
+    unlinked: int
+    error: str | None = None
+    exit_code: int = 0
+
+    @property
+    def outcome(self) -> str:
+        if self.error:
+            return f"failed (exit {self.exit_code}): {self.error}"
+        return f"drafted ({self.kind}, {self.facts} facts, {self.unlinked} names not linked)"
+
+
+_NOT_FACTS = {"evidence quotes", "entity links", "inspections linked"}
+
+
+def ingest_folder(
+    folder: Path,
+    lay: Layout,
+    out_dir: Path,
+    *,
+    prefix: str | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    kg: KnowledgeGraph | None = None,
+    max_bytes: int = source.MAX_BYTES,
+    progress: Callable[[int, int, FileResult], None] | None = None,
+) -> list[FileResult]:
+    """Draft every file of a folder (not its subfolders or hidden files), going on past a file that fails.
+
+    Each draft's slug is made from its file name (`PREFIX-` before it if given); the
+    graph is read once for all. A failed file writes nothing, as for one file.
+    """
+    if not out_dir.is_dir():
+        raise InputError(str(out_dir), "the output folder does not exist")
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    ctx = GraphContext.from_graph(kg or load(lay=lay))
+    results: list[FileResult] = []
+    for n, path in enumerate(files, start=1):
+        slug = "-".join(re.findall(r"[a-z0-9]+", path.stem.lower())) or "document"
+        slug = f"{prefix}-{slug}" if prefix else slug
+        try:
+            draft = ingest(path, slug, lay, max_bytes=max_bytes, ctx=ctx)
+            if not dry_run:
+                write(draft, out_dir / f"{slug}.ttl", force)
+            facts = sum(v for k, v in draft.counts.items() if k not in _NOT_FACTS and not k.startswith("claims "))
+            result = FileResult(path, draft.layout, facts, len(draft.candidates))
+        except ProbkgError as exc:
+            message = str(exc).removeprefix(f"{path}: ")
+            result = FileResult(path, "", 0, 0, message, exc.exit_code)
+        results.append(result)
+        if progress:
+            progress(n, len(files), result)
+    return results
+
+
+def _short_error(message: str, width: int = 100) -> str:
+    """An error's first clause, cut to fit a table cell (the progress line above it has it whole)."""
+    first = message.split(" (", 1)[0]
+    return first if len(first) <= width else first[: width - 1] + "…"
+
+
+def folder_table(results: list[FileResult]) -> str:
+    """The closing table of a folder run: one row per file, then how many failed."""
+    rows = [
+        (
+            r.path.name,
+            r.kind or "-",
+            r.facts,
+            r.unlinked,
+            f"exit {r.exit_code}: {_short_error(r.error)}" if r.error else "",
+        )
+        for r in results
+    ]
+    failed = sum(1 for r in results if r.error)
+    return (
+        table(["file", "kind", "facts drafted", "names not linked", "error"], rows)
+        + f"\n{len(results)} files, {len(results) - failed} drafted, {failed} failed"
+    )
+
+
 def compare_with_curated(draft: Draft, lay: Layout, curated: KnowledgeGraph) -> Comparison:
-    """Precision and recall of the draft against the curated graph's facts of the same inspection."""
+    """Precision and recall of the draft against the curated graph's facts of the same inspection (or article)."""
+    if draft.layout == "article-text":
+        return compare_article(draft_graph(draft, lay), curated, draft.report)
     return compare(
         draft_graph(draft, lay), f"{ID_BASE}inspection/{draft.inspection}", curated, draft.report, draft.inspection
     )

@@ -269,7 +269,7 @@ def _set_row(kind: str, draft: set, curated: set) -> Row:
 def compare(
     draft_kg: KnowledgeGraph, draft_inspection: str, curated_kg: KnowledgeGraph, report: ReportText, inspection_id: str
 ) -> Comparison:
-    corpus_file = report.path.name
+    corpus_file = report.text_name
     spans = _Spans(report)
     curated_iri = curated_inspection(curated_kg, corpus_file, inspection_id)
     d = _side(draft_kg, draft_inspection, spans, corpus_file)
@@ -348,3 +348,67 @@ def _short(iri: str) -> str:
 
 def _show(item: tuple) -> str:
     return " ".join(_short(str(x)) for x in item)
+
+
+def _claims(
+    kg: KnowledgeGraph, corpus_file: str, spans: _Spans, cls: str = "pko:Claim"
+) -> dict[str, tuple[str, list[tuple[int, int]]]]:
+    """Claims (or findings) quoted from the article (by its corpus file): verdict and the spans of their quotes."""
+    quotes: dict[str, list[str]] = {}
+    verdicts: dict[str, str] = {}
+    for row in _rows(
+        kg,
+        f"""
+        SELECT ?c ?exact ?verdict WHERE {{
+          ?c a {cls} ; pko:hasEvidence ?q .
+          ?q oa:hasSource/pko:corpusFile {_literal(corpus_file)} ; oa:hasSelector/oa:exact ?exact .
+          OPTIONAL {{ ?c pko:verdict ?verdict }}
+        }}""",
+    ):
+        quotes.setdefault(row["c"], []).append(row["exact"])
+        verdicts[row["c"]] = row.get("verdict", "")
+    return {c: (verdicts[c], spans.of(q)) for c, q in quotes.items()}
+
+
+def compare_article(draft_kg: KnowledgeGraph, curated_kg: KnowledgeGraph, report: ReportText) -> Comparison:
+    """An article's drafted claims against the curated claims quoted from the same article.
+
+    Claims match (many to many) when their article quotes overlap by half the
+    shorter; the verdict row counts, of the matched pairs, those with the same verdict.
+    Where curators recorded the article's sentences as findings of the inspection
+    (its report is not in the corpus), a third row matches the claims to those.
+    """
+    corpus_file = report.text_name
+    spans = _Spans(report)
+    mine, theirs = _claims(draft_kg, corpus_file, spans), _claims(curated_kg, corpus_file, spans)
+    docs = _rows(curated_kg, f"SELECT ?i WHERE {{ ?d pko:corpusFile {_literal(corpus_file)} ; pko:reportsOn ?i }}")
+    result = Comparison(docs[0]["i"] if docs else "", [])
+    pairs = [(d, c) for d, (_, ds) in mine.items() for c, (_, cs) in theirs.items() if _same_words(ds, cs)]
+    matched_d, matched_c = {d for d, _ in pairs}, {c for _, c in pairs}
+    result.rows.append(Row("claims", len(mine), len(theirs), len(matched_d), len(matched_c)))
+    agree_d = {d for d, c in pairs if mine[d][0] == theirs[c][0]}
+    agree_c = {c for d, c in pairs if mine[d][0] == theirs[c][0]}
+    result.rows.append(
+        Row("claim verdicts (of matched claims)", len(matched_d), len(matched_c), len(agree_d), len(agree_c))
+    )
+    findings = _claims(curated_kg, corpus_file, spans, "pko:Finding")
+    if findings:
+        as_findings = [(d, f) for d, (_, ds) in mine.items() for f, (_, fs) in findings.items() if _same_words(ds, fs)]
+        result.rows.append(
+            Row(
+                "claims against curated findings from the article",
+                len(mine),
+                len(findings),
+                len({d for d, _ in as_findings}),
+                len({f for _, f in as_findings}),
+            )
+        )
+        matched_d |= {d for d, _ in as_findings}
+    result.differences += [f"claim only in the draft: {_short(d)}" for d in sorted(set(mine) - matched_d)]
+    result.differences += [f"claim only in the curated graph: {_short(c)}" for c in sorted(set(theirs) - matched_c)]
+    result.differences += [
+        f"verdict differs: {_short(d)} {_short(mine[d][0])} against {_short(c)} {_short(theirs[c][0])}"
+        for d, c in sorted(pairs)
+        if mine[d][0] != theirs[c][0]
+    ]
+    return result

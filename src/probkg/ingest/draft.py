@@ -26,6 +26,7 @@ from probkg.core.errors import InputError
 from probkg.ingest import turtle
 from probkg.ingest.gazetteer import Gazetteer, Match
 from probkg.ingest.model import ParsedReport, Person, Quote
+from probkg.ingest.polarity import words as polarity_words
 from probkg.ingest.source import ReportText
 from probkg.ingest.turtle import Block, QuoteBlock, integer, lang_string, string, typed
 from probkg.rdf.names import fold, preferred_label
@@ -37,6 +38,17 @@ INSPECTION_SCORE = f"{ID_BASE}measure/inspection-score"
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 CORPUS_NAME = re.compile(r"[0-9]{3}_[0-9a-f]{16}\.txt")
 _NUMBERS = re.compile(r"\d[\d.]*")  # statements carry no figure that is not in their quotes
+_SERVICES_IN = re.compile(
+    r"^(?:the )?(?:probation services?|probation work|probation) (?:in|for|of|across) (?:the )?", re.I
+)
+_PDU_SUFFIX = re.compile(r"\s+(?:PDU|probation delivery unit)$", re.IGNORECASE)
+_BODY_KINDS = (
+    (re.compile(r"\b(PDU|probation delivery unit)\b", re.IGNORECASE), "pko:ProbationDeliveryUnit"),
+    (re.compile(r"\b(CRC|community rehabilitation company)\b", re.IGNORECASE), "pko:CommunityRehabilitationCompany"),
+    (re.compile(r"\b(NPS|national probation service)\b|\bdivision\b", re.IGNORECASE), "pko:Division"),
+    (re.compile(r"\bregion\b", re.IGNORECASE), "pko:Region"),
+)
+"""The kind of body a report's title names, most specific first ("Wales region PDU" is a PDU)."""
 _FOOTNOTE_MARKS = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u209f*]+")
 
 
@@ -55,14 +67,42 @@ class Concept:
     name: str  # the preferred label as written (`preferred_label`), for draft labels
 
 
+@dataclass(frozen=True)
+class InspectionInfo:
+    """An inspection the graph holds, as an article is matched to it: bodies, their areas, years, report texts."""
+
+    iri: str
+    bodies: frozenset[str]
+    areas: frozenset[str]
+    years: frozenset[int]
+    reports: frozenset[str]  # the inspection-report documents that report on it
+    report_files: frozenset[str]  # their corpus files: empty when the report is not in the corpus
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A curated fact of an inspection, with the quotes from its report text an article's claim is checked against."""
+
+    iri: str
+    kind: str  # "Finding", "Recommendation", "Rating", "Statistic", "KeyQuestionResult"
+    polarity: str | None
+    band: str | None  # vocab: local name, for a rating
+    standard: str | None
+    quotes: tuple[str, ...]
+
+
 @dataclass
 class GraphContext:
-    """What ingest needs from the graph: the gazetteer, frameworks, bands, themes, measures."""
+    """What ingest needs from the graph: the gazetteer, frameworks, bands, themes, measures, inspections, facts."""
 
     gazetteer: Gazetteer
     concepts: dict[str, Concept]  # IRI -> concept, for every framework
     known: set[str]  # every IRI that is typed in the graph
     themes: list[tuple[re.Pattern[str], str]]
+    inspections: dict[str, InspectionInfo] = field(default_factory=dict)
+    facts: dict[str, list[Fact]] = field(default_factory=dict)  # inspection IRI -> its facts with report quotes
+    measures: list[tuple[str, frozenset[str]]] = field(default_factory=list)  # measure IRI, its label's words
+    pdus: list[tuple[str, str]] = field(default_factory=list)  # PDU IRI, each of its labels
 
     @classmethod
     def from_graph(cls, kg: KnowledgeGraph) -> GraphContext:
@@ -98,7 +138,108 @@ class GraphContext:
             stem = label[:-1] if label.endswith("s") and not label.endswith("ss") else label
             words = r"[\s-]".join(re.escape(w) for w in stem.split())
             themes.append((re.compile(rf"\b{words}s?\b", re.IGNORECASE), row["t"]))
-        return cls(Gazetteer.from_graph(kg), built, known, sorted(themes, key=lambda t: t[1]))
+        return cls(
+            Gazetteer.from_graph(kg),
+            built,
+            known,
+            sorted(themes, key=lambda t: t[1]),
+            _inspections(kg),
+            _facts(kg),
+            sorted(
+                (r["m"], frozenset(content_words(r["l"])))
+                for r in kg.select("SELECT ?m ?l WHERE { ?m a pko:Measure ; skos:prefLabel ?l }")
+            ),
+            sorted(
+                (r["s"], r["l"])
+                for r in kg.select(
+                    "SELECT ?s ?l WHERE { ?s a pko:ProbationDeliveryUnit ; rdfs:label|skos:prefLabel|skos:altLabel ?l }"
+                )
+            ),
+        )
+
+
+def _inspections(kg: KnowledgeGraph) -> dict[str, InspectionInfo]:
+    found: dict[str, dict[str, set]] = {}
+    for row in kg.select("""
+        SELECT ?i ?b ?area ?y ?start ?doc ?issued ?file WHERE {
+          ?i a pko:Inspection .
+          OPTIONAL { ?i pko:inspectedBody ?b OPTIONAL { ?b pko:area ?area } }
+          OPTIONAL { ?i pko:year ?y }
+          OPTIONAL { ?i schema:startDate ?start }
+          OPTIONAL { ?doc pko:reportsOn ?i ; pko:documentKind vocab:inspection-report .
+                     OPTIONAL { ?doc dcterms:issued ?issued } OPTIONAL { ?doc pko:corpusFile ?file } }
+        }"""):
+        entry = found.setdefault(row["i"], {k: set() for k in ("bodies", "areas", "years", "reports", "files")})
+        for key, column in (("bodies", "b"), ("areas", "area"), ("reports", "doc"), ("files", "file")):
+            if column in row:
+                entry[key].add(row[column])
+        for column in ("y", "start", "issued"):
+            if row.get(column, "")[:4].isdigit():
+                entry["years"].add(int(row[column][:4]))
+    return {
+        iri: InspectionInfo(
+            iri,
+            frozenset(e["bodies"]),
+            frozenset(e["areas"]),
+            frozenset(e["years"]),
+            frozenset(e["reports"]),
+            frozenset(e["files"]),
+        )
+        for iri, e in found.items()
+    }
+
+
+def _facts(kg: KnowledgeGraph) -> dict[str, list[Fact]]:
+    found: dict[tuple[str, str], dict] = {}
+    for row in kg.select("""
+        SELECT ?i ?f ?cls ?pol ?band ?std ?exact WHERE {
+          VALUES ?cls { pko:Finding pko:Recommendation pko:Rating pko:Statistic pko:KeyQuestionResult }
+          ?f a ?cls ; pko:inspection ?i ; pko:hasEvidence ?q .
+          ?q oa:hasSelector/oa:exact ?exact ; oa:hasSource ?doc .
+          ?doc pko:documentKind vocab:inspection-report ; pko:corpusFile ?file .
+          OPTIONAL { ?f pko:polarity ?pol } OPTIONAL { ?f pko:band ?band } OPTIONAL { ?f pko:standard ?std }
+        }"""):
+        entry = found.setdefault((row["i"], row["f"]), {"row": row, "quotes": set()})
+        entry["quotes"].add(row["exact"])
+    out: dict[str, list[Fact]] = {}
+    for (inspection, iri), entry in sorted(found.items()):
+        row = entry["row"]
+        out.setdefault(inspection, []).append(
+            Fact(
+                iri,
+                row["cls"].rsplit("#", 1)[-1],
+                row["pol"].rsplit("/", 1)[-1] if "pol" in row else None,
+                row["band"].rsplit("/", 1)[-1] if "band" in row else None,
+                row.get("std"),
+                tuple(sorted(entry["quotes"])),
+            )
+        )
+    return out
+
+
+_STOP = frozenset(
+    """
+    the and for with that this these those was were are is be been being has have had its their his her
+    our from into onto than then there which who whom whose what when where while also but not all any
+    some most more many much such very can could would should will may might must did does done
+    they them she him you your about after before over under between across through within without
+    other others only just each every both either neither nor out off per upon
+    """.split()
+)
+
+
+def content_words(text: str) -> list[str]:
+    """The words that carry a sentence's content, lightly stemmed: how a claim is matched to a fact."""
+    out = []
+    for word in polarity_words(text):
+        if len(word) < 3 or word in _STOP:
+            continue
+        for suffix in ("ies", "es", "s", "ed", "ing", "ly"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                word = word[: -len(suffix)]
+                break
+        out.append(word)
+    return out
 
 
 @dataclass
@@ -163,28 +304,79 @@ class _Builder:
 
     # -- the inspection and its document ----------------------------------------------------
     def body(self) -> str:
+        """The inspected body: linked by its printed name, or a PDU by the leading words of its name, else drafted."""
         p = self.parsed
         if not p.body:
             raise InputError(
                 str(self.report.path),
                 "cannot find the inspected body: no 'Service:' line and no title 'An inspection of ...'",
             )
-        linked, ambiguous = self.ctx.gazetteer.link(p.body)
-        bodies = [iri for iri in linked if (e := self.ctx.gazetteer.entity(iri)) and e.is_body]
-        if ambiguous:
+        line = p.body_quote.line if p.body_quote else None
+        name = _SERVICES_IN.sub("", p.body).strip()
+        for printed in dict.fromkeys((p.body, name)):
+            # The head of a name is its last word: a body counts only if its label ends the name
+            # ("the Probation Service in Northmoor region" is not the Probation Service).
+            end = len(printed.rstrip(" .,;:"))
+            matches = [m for m in self.ctx.gazetteer.find(printed) if m.end >= end]
+            if any(m.ambiguous for m in matches):
+                raise InputError(
+                    str(self.report.path),
+                    f"the inspected body '{p.body}' is ambiguous in the gazetteer ({', '.join(matches[0].entities)})",
+                    line,
+                )
+            bodies = [m.entities[0] for m in matches if (e := self.ctx.gazetteer.entity(m.entities[0])) and e.is_body]
+            if len(bodies) == 1:
+                return bodies[0]
+        if (pdu := self._pdu_by_leading_words(name)) is not None:
+            return pdu
+        return self._draft_body(name, line)
+
+    def _pdu_by_leading_words(self, name: str) -> str | None:
+        """ "Cardiff and the Vale PDU": the one PDU whose name begins with "Cardiff and the Vale"."""
+        match = _PDU_SUFFIX.search(name)
+        if not match:
+            return None
+        lead = _fold(name[: match.start()])
+        found = {iri for iri, label in self.ctx.pdus if _fold(label).startswith(lead + " ") or _fold(label) == lead}
+        if len(found) != 1:
+            return None
+        iri = found.pop()
+        self.warn(
+            f"the inspected body '{name}' is taken to be {short(iri)}, the one PDU whose name begins so: "
+            f"check it, and add '{name}' as its skos:altLabel"
+        )
+        return iri
+
+    def _draft_body(self, name: str, line: int | None) -> str:
+        """A body the graph lacks, typed from its name, drafted for the curator instead of refusing the report."""
+        kind = next((cls for pattern, cls in _BODY_KINDS if pattern.search(name)), None)
+        if kind is None:
             raise InputError(
                 str(self.report.path),
-                f"the inspected body '{p.body}' is ambiguous in the gazetteer ({', '.join(ambiguous[0].entities)})",
-                p.body_quote.line if p.body_quote else None,
+                f"the inspected body '{name}' is not a body in graph/ and its name says no kind of body "
+                f"(PDU, region, CRC, NPS division): add it, with its name as a label or altLabel, to "
+                f"graph/reference/organisations.ttl and ingest again",
+                line,
             )
-        if len(bodies) != 1:
-            raise InputError(
-                str(self.report.path),
-                f"the inspected body '{p.body}' is not a body in graph/ (add it, with its name as "
-                f"a label or altLabel, to graph/reference/organisations.ttl and ingest again)",
-                p.body_quote.line if p.body_quote else None,
-            )
-        return bodies[0]
+        slug = "-".join(re.findall(r"[a-z0-9]+", _fold(name).replace("'", "")))[:80].strip("-") or "body"
+        if f"{ID_BASE}organisation/{slug}" in self.ctx.known:  # a body of that slug under another name
+            slug += "-draft"
+        iri = f"organisation:{slug}"
+        block = Block(iri, [kind])
+        block.add("rdfs:label", lang_string(name))
+        block.add(
+            "skos:definition", lang_string("Draft: a body drafted by probkg ingest. Define it in your own words.")
+        )
+        block.add("skos:prefLabel", lang_string(name))
+        if self.parsed.body_quote:
+            self.evidence(block, "organisation", slug, [self.parsed.body_quote])
+        self.blocks.append(block)
+        self.counts["bodies drafted"] += 1
+        self.warn(
+            f"the inspected body '{name}' is not in graph/: drafted {iri} ({kind}); check it, give it its parent "
+            f"(org:subOrganizationOf) and area, and move it to graph/reference/organisations.ttl"
+        )
+        return f"{ID_BASE}{iri.replace(':', '/', 1)}"
 
     def person(self, name_quote: Person | None, role: str) -> str | None:
         if name_quote is None:
@@ -200,14 +392,14 @@ class _Builder:
     def inspection(self, body: str) -> None:
         p, x = self.parsed, self.x
         doc = Block(self.doc, ["pko:SourceDocument"])
-        doc.add("pko:corpusFile", string(self.report.path.name))
+        doc.add("pko:corpusFile", string(self.report.text_name))
         doc.add("pko:documentKind", "vocab:inspection-report")
         doc.add("pko:reportsOn", f"inspection:{x}")
         if p.title:
             doc.add("dcterms:title", string(p.title))
         if HMI_PROBATION in self.ctx.known:
             doc.add("dcterms:publisher", short(HMI_PROBATION))
-        doc.add("rdfs:label", lang_string(f"Report text {self.report.path.name} (drafted by probkg ingest)"))
+        doc.add("rdfs:label", lang_string(f"Report text {self.report.text_name} (drafted by probkg ingest)"))
         self.blocks.append(doc)
 
         block = Block(f"inspection:{x}", ["pko:Inspection"])
@@ -234,6 +426,39 @@ class _Builder:
         self.blocks.append(block)
 
     # -- results --------------------------------------------------------------------------
+    def framework(self) -> str:
+        """The framework whose standards' codes and names the ratings table prints (the layout's, on a tie).
+
+        A table whose standards no framework of graph/ has in full is refused with the codes and names
+        seen, so the curator can add the framework, rather than drafting ratings against the wrong one.
+        """
+        p = self.parsed
+        printed = [r for r in p.ratings if r.code != "overall"]
+        fits: list[tuple[int, bool, str]] = []
+        for fw in sorted(
+            c.iri.removeprefix(f"{ID_BASE}framework/").removesuffix("-overall")
+            for c in self.ctx.concepts.values()
+            if c.kind == "OverallAssessment"
+        ):
+            matched = sum(
+                1
+                for r in printed
+                if (c := self.concept(f"{fw}-{r.code.replace('.', '-')}", "Standard")) and self._names_match(c, r.name)
+            )
+            fits.append((matched, fw == p.framework, fw))
+        best = max(fits, default=(0, False, p.framework))
+        if printed and best[0] < len(printed):
+            seen = "; ".join(f"{r.code} '{r.name}'" for r in printed)
+            raise InputError(
+                str(self.report.path),
+                f"the ratings table rates standards that no framework in graph/ has under those codes and "
+                f"names (seen: {seen}; the closest, {best[2]}, has {best[0]} of them): add the framework, a "
+                f"pko:RatingFramework with a concept per standard (code and name) and its overall assessment, "
+                f"to graph/reference/frameworks.ttl and ingest again",
+                printed[0].quotes[0].line,
+            )
+        return best[2]
+
     def ratings(self, body: str) -> None:
         p, x = self.parsed, self.x
         standards = {
@@ -260,14 +485,7 @@ class _Builder:
                 concept = self.concept(f"{p.framework}-overall", "OverallAssessment")
             else:
                 suffix = rating.code.replace(".", "-")
-                concept = self.concept(f"{p.framework}-{suffix}", "Standard")
-                if concept and not self._names_match(concept, rating.name):
-                    self.warn(
-                        f"standard {rating.code} is printed as '{rating.name}', which is not the name of "
-                        f"{short(concept)}; rating left out (another framework?)",
-                        rating.quotes[0],
-                    )
-                    continue
+                concept = self.concept(f"{p.framework}-{suffix}", "Standard")  # its name checked by framework()
                 label = f"{rating.code} {self._label(concept)}" if concept else ""
             if concept is None:
                 self.warn(f"{p.framework} has no standard {rating.code}; rating left out", rating.quotes[0])
@@ -403,17 +621,19 @@ class _Builder:
                     block.add("pko:standard", short(concept))
             kind = "strength" if finding.polarity == "strength" else "area for improvement"
             section = _NUMBERS.sub("", finding.section).strip(" .") or "the report"
+            where = "states in" if finding.prose else "lists under"
             block.add(
                 "pko:statement",
                 lang_string(
-                    f"Draft: {_article(kind)} {kind} the report lists under {section}. Restate it in your own words."
+                    f"Draft: {_article(kind)} {kind} the report {where} {section}. Restate it in your own words."
                 ),
             )
             self._themes(block, finding.text, finding.section)
             block.add("rdfs:label", lang_string(f"{x}: draft {kind} {n}"))
             self.evidence(block, "finding", slug, finding.quotes)
             self.blocks.append(block)
-            self.counts["strengths" if finding.polarity == "strength" else "areas for improvement"] += 1
+            listed = "strengths" if finding.polarity == "strength" else "areas for improvement"
+            self.counts[f"{listed} in running text" if finding.prose else listed] += 1
             self.counts["entity links"] += len(concerns)
 
     def _themes(self, block: Block, text: str, section: str = "") -> None:
@@ -427,7 +647,7 @@ class _Builder:
     def header(self) -> str:
         corpus = (
             ""
-            if CORPUS_NAME.fullmatch(self.report.path.name)
+            if CORPUS_NAME.fullmatch(self.report.text_name)
             else (
                 "\nThe file name is not a corpus name (NNN_<16 hex digits>.txt): rename the text when you add it "
                 "to ../shared/sources/ and change pko:corpusFile to match."
@@ -471,6 +691,7 @@ def build(report: ReportText, parsed: ParsedReport, inspection_id: str, ctx: Gra
             f"inspection:{inspection_id} is already in graph/: this draft's IRIs would clash with the "
             f"curated ones; use a new --as to keep it beside them"
         )
+    parsed.framework = b.framework()
     body = b.body()
     b.inspection(body)
     b.ratings(body)
@@ -487,6 +708,8 @@ def build(report: ReportText, parsed: ParsedReport, inspection_id: str, ctx: Gra
             "recommendations",
             "strengths",
             "areas for improvement",
+            "strengths in running text",
+            "areas for improvement in running text",
             "entity links",
         )
     }

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from probkg.ingest import layouts
+from probkg.ingest import layouts, running_text
 from probkg.ingest.layouts import BULLET, LIST_HEADING, band_at_end, band_of
 from probkg.ingest.model import Finding, KeyQuestion, ParsedReport, Person, Quote, Rating, Recommendation
 from probkg.ingest.source import ReportText
@@ -68,6 +68,7 @@ def _parse(report: ReportText) -> ParsedReport:
     rec_end = _recommendations(report, lines, out)
     _findings(lines, out)
     _key_questions(report, lines, out, rec_end)
+    out.findings += running_text.findings(lines, out, layouts.lines_used(out))
     return out
 
 
@@ -134,7 +135,9 @@ def _inspection(lines: list[str], out: ParsedReport) -> None:
 
 
 def _recommendations(report: ReportText, lines: list[str], out: ParsedReport) -> int:
-    start = next((i for i, line in enumerate(lines) if line == "Recommendations"), None)
+    # The section follows the ratings table; a "Recommendations" entry of the contents list comes before it.
+    table = lines.index("Overall rating")
+    start = next((i for i in range(table, len(lines)) if lines[i] == "Recommendations"), None)
     if start is None:
         raise layouts.truncated(report, "there is no 'Recommendations' section after the ratings table")
     addressee: tuple[str, Quote] | None = None

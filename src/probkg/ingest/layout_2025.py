@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from probkg.ingest import layouts
+from probkg.ingest import layouts, running_text
 from probkg.ingest.layouts import BULLET, LIST_HEADING, band_of, table_cells
 from probkg.ingest.model import Finding, KeyQuestion, ParsedReport, Person, Quote, Rating, Recommendation
 from probkg.ingest.source import ReportText
@@ -76,6 +76,7 @@ def _parse(report: ReportText) -> ParsedReport:
     _sections(lines, out)
     _recommendations(lines, headings, out)
     _people_and_dates(lines, out)
+    out.findings += running_text.findings(lines, out, layouts.lines_used(out))
     return out
 
 

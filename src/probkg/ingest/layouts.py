@@ -104,13 +104,29 @@ def parsers() -> list[Parser]:
     return [layout_2019.PARSER, layout_2025.PARSER]
 
 
+def article_parser() -> Parser:
+    from probkg.ingest import layout_article
+
+    return layout_article.PARSER
+
+
 def detect(report: ReportText) -> Parser:
-    """The layout the text is in, or LayoutError naming the layouts known."""
+    """The layout the text is in, or LayoutError naming the layouts known.
+
+    Report layouts come first; a text in none of them may still be an article
+    about an inspection (a press release, blog post or news story), which needs
+    more of its weaker marks (`layout_article.MIN_ARTICLE_MARKERS`).
+    """
+    from probkg.ingest.layout_article import MIN_ARTICLE_MARKERS
+
     lines = [line.strip() for line in report.lines]
     scored = sorted(((p.recognise(lines), p.name, p) for p in parsers()), key=lambda t: (-t[0], t[1]))
     best, _, parser = scored[0]
+    article = article_parser()
+    if best < MIN_MARKERS and article.recognise(lines) >= MIN_ARTICLE_MARKERS:
+        return article
     if best < MIN_MARKERS:
-        known = "; ".join(f"{p.name} ({p.description})" for p in parsers())
+        known = "; ".join(f"{p.name} ({p.description})" for p in [*parsers(), article])
         hint = f"; it shows {best} of the {len(parser.markers)} marks of {parser.name}: cut short?" if best else ""
         raise LayoutError(str(report.path), f"not a report in a layout probkg ingest knows (known: {known}){hint}")
     if len(scored) > 1 and scored[1][0] == best:
@@ -165,6 +181,33 @@ def sentence_around(line: str, start: int, end: int) -> str:
     begin = 0 if left < 0 else left + 2
     stop = line.find(".", end)
     return line[begin : len(line) if stop < 0 else stop + 1]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph at whitespace after . ! ? (and a closing quote) before a capital or an opening quote."""
+    out: list[str] = []
+    start = 0
+    for match in re.finditer(r"\s+", text):
+        before = text[: match.start()].rstrip('”"’)')
+        after = text[match.end() : match.end() + 2]
+        if (
+            before.endswith((".", "!", "?"))
+            and after
+            and (after[0].isupper() or after[0] in '“"‘(' or after[0].isdigit())
+        ):
+            piece = text[start : match.start()].strip()
+            if piece:
+                out.append(piece)
+            start = match.end()
+    if text[start:].strip():
+        out.append(text[start:].strip())
+    return out
+
+
+def lines_used(out: ParsedReport) -> set[int]:
+    """The (1-based) lines some fact of the parse already quotes: the running text leaves them alone."""
+    facts = [*out.ratings, *out.key_questions, *out.recommendations, *out.findings]
+    return {q.line for fact in facts for q in fact.quotes}
 
 
 def table_cells(line: str) -> list[str] | None:

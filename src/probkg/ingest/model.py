@@ -67,6 +67,7 @@ class Finding:
     section: str  # where the list sits, in the report's words, for the draft label
     standard: str | None  # the standard's code where the list sits under one
     quotes: list[Quote]
+    prose: bool = False  # read from running text (polarity from its words), not from a labelled list
 
 
 @dataclass
@@ -95,6 +96,45 @@ class ParsedReport:
     key_questions: list[KeyQuestion] = field(default_factory=list)
     recommendations: list[Recommendation] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, message: str, line: int | None = None) -> None:
+        self.warnings.append(f"line {line}: {message}" if line else message)
+
+
+@dataclass
+class Sentence:
+    """One sentence of an article, with where it sits: the heading above it, and whether it is a list item."""
+
+    quote: Quote
+    heading: str
+    bullet: bool
+
+
+@dataclass
+class Figure:
+    """A number an article states, as printed, with the sentence that states it."""
+
+    value: str  # as printed: "7,000", "20%", "2,466"
+    percent: bool
+    sentence: Sentence
+
+
+@dataclass
+class ParsedArticle:
+    """What the article parser found in a press release, blog post or news article about an inspection."""
+
+    layout: str
+    document_kind: str  # local name of a vocab: document kind, e.g. "blog-post"
+    title: str | None = None
+    title_quote: Quote | None = None
+    published: str | None = None  # ISO date
+    published_quote: Quote | None = None
+    overall: tuple[str, Sentence] | None = None  # band local name, the sentence that states it
+    chief_inspector: Person | None = None
+    quoted: list[Person] = field(default_factory=list)  # others the article quotes or reports as saying
+    sentences: list[Sentence] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def warn(self, message: str, line: int | None = None) -> None:

@@ -1,11 +1,14 @@
-"""Reading a report text, refusing anything that is not one before parsing starts.
+"""Reading a document: a report text, a saved HTML page or a PDF, refusing what is none of them.
 
 Every check here runs on bytes read with a size limit, so a wrong file costs
-nothing: an empty or blank file, a file over the limit, a PDF or HTML page
-passed by mistake, and binary data (NUL bytes, text that is not UTF-8, or
-mostly control characters) each get their own message naming the file. Lines
-over `MAX_LINE` characters are refused too: no report paragraph comes near it,
-and it bounds the work any later pattern can do on one line.
+nothing: an empty or blank file, a file over the limit, a zip archive (a Word
+file), and binary data (NUL bytes, text that is not UTF-8, or mostly control
+characters) each get their own message naming the file. A PDF or an HTML page
+is turned into text by `formats` first; then the site's and publication's
+boilerplate is blanked (`boilerplate`), so every kind of input reaches the
+parsers as the same kind of text. Lines over `MAX_LINE` characters are refused:
+no report paragraph comes near it, and it bounds the work any later pattern
+can do on one line.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from probkg.core.errors import InputError, LimitError
+from probkg.ingest import boilerplate, formats
 
 MAX_BYTES = 4 * 1024 * 1024
 """Default size limit: about forty times the longest report of the corpus (112 KB)."""
@@ -30,10 +34,24 @@ _TAGS = re.compile(
 
 @dataclass(frozen=True)
 class ReportText:
-    """A report's text after the guards passed: the file, its text and its lines."""
+    """A document's text after the guards passed: the file, its text (boilerplate blanked) and its lines.
+
+    `kind` is the file's format ("text", "html" or "pdf"); for the last two the
+    text is extracted, and `text_name` is the name the extracted text is saved
+    under beside the draft, so its quotes can be checked (and the text added to
+    the corpus).
+    """
 
     path: Path
     text: str
+    kind: str = "text"
+    boilerplate: tuple[str, ...] = ()  # the lines blanked as boilerplate
+    end_line: int | None = None  # 0-based: where a web page's links to other pages begin (`boilerplate.article_end`)
+
+    @property
+    def text_name(self) -> str:
+        # "report.html.txt": never the name of a text the user already has beside the page
+        return self.path.name if self.kind == "text" else f"{self.path.name}.txt"
 
     @property
     def lines(self) -> list[str]:
@@ -70,31 +88,17 @@ def read(path: Path, max_bytes: int = MAX_BYTES) -> ReportText:
         raise LimitError(f"{where}: over the limit of {max_bytes:,} bytes for a report text")
     if not data.strip():
         raise InputError(where, "the file is empty" if not data else "the file holds only whitespace")
+    kind = "text"
     if b"%PDF-" in data[:1024]:  # the header may follow a little junk
-        raise InputError(
-            where,
-            "this is a PDF file, not a report text: extract its text first "
-            "(for example with pdftotext -layout) and ingest the .txt",
-        )
-    if data.startswith(b"PK\x03\x04"):
+        text, kind = formats.pdf_to_text(data, where), "pdf"
+    elif data.startswith(b"PK\x03\x04"):
         raise InputError(
             where, "this is a zip archive (a Word .docx?), not a report text: save the report's text and ingest that"
         )
-    head = data[:4096]
-    if _HTML.match(head) or len(_TAGS.findall(head)) >= 5:
-        raise InputError(
-            where,
-            "this is an HTML page, not a report text: save the page's text "
-            "(the web report's text layout) and ingest that",
-        )
-    if _looks_binary(data):
-        raise InputError(where, "binary data, not a report text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            where, f"not UTF-8 text (invalid byte at offset {exc.start}); binary data or another encoding"
-        ) from None
+    elif _HTML.match(data[:4096]) or len(_TAGS.findall(data[:4096])) >= 5:
+        text, kind = formats.html_to_text(data, where), "html"
+    else:
+        text = _decode(data, where)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     for number, line in enumerate(text.split("\n"), start=1):
         if len(line) > MAX_LINE:
@@ -103,4 +107,19 @@ def read(path: Path, max_bytes: int = MAX_BYTES) -> ReportText:
                 f"line is {len(line):,} characters long, over the limit of {MAX_LINE:,}: not a report text",
                 number,
             )
-    return ReportText(path, text)
+    end = boilerplate.article_end(text.split("\n"))
+    text, dropped = boilerplate.strip(text)
+    if not text.strip():
+        raise InputError(where, f"no text is left once the {kind} file's boilerplate is left out")
+    return ReportText(path, text, kind, dropped, end)
+
+
+def _decode(data: bytes, where: str) -> str:
+    if _looks_binary(data):
+        raise InputError(where, "binary data, not a report text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            where, f"not UTF-8 text (invalid byte at offset {exc.start}); binary data or another encoding"
+        ) from None

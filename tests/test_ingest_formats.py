@@ -1,0 +1,269 @@
+"""`probkg ingest` on saved web pages, PDF reports and articles about an inspection.
+
+The fixtures in tests/fixtures/ingest/ are written for these tests (every name,
+figure and finding in them is invented); expected values are read off the
+fixture lines quoted beside each assertion. The corpus articles (000, 001, 002)
+are checked against the curated graph with the words of the article and report.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from probkg.cli import main
+from probkg.core.errors import EXIT_BAD_INPUT, EXIT_NO_TEXT, EXIT_OK, EXIT_SOME_FAILED
+from probkg.core.paths import Layout
+from probkg.ingest import GraphContext, draft_graph, ingest, source
+from probkg.ingest.boilerplate import boilerplate_lines
+from probkg.ingest.draft import _Builder
+from probkg.ingest.model import ParsedReport, Quote
+from probkg.rdf.store import KnowledgeGraph
+from probkg.rdf.vocab import ID_BASE
+from support.pdf import pdf_from_text, pdf_without_text
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+HTML = FIXTURES / "northmoor-pdu-2025.html"
+TEXT_2019 = FIXTURES / "northmoor-nps-2019.txt"
+PRESS = FIXTURES / "northmoor-press-release.txt"
+
+
+@pytest.fixture(scope="module")
+def ctx(kg: KnowledgeGraph) -> GraphContext:
+    return GraphContext.from_graph(kg)
+
+
+def run(lay: Layout, *args: str):
+    return CliRunner().invoke(main, ["--root", str(lay.root), "ingest", *args])
+
+
+def facts(lay: Layout, draft) -> dict[str, set[tuple[str, ...]]]:
+    """Ratings, key-question results and recommendations of a draft, by meaning (no IRIs of the draft)."""
+    kg = draft_graph(draft, lay)
+    return {
+        "ratings": {
+            (r["s"], r["b"])
+            for r in kg.select("SELECT ?s ?b WHERE { ?r a pko:Rating ; pko:standard ?s ; pko:band ?b }")
+        },
+        "key questions": {
+            (r["q"], r["v"])
+            for r in kg.select(
+                "SELECT ?q ?v WHERE { ?o a pko:KeyQuestionResult ; sosa:observedProperty ?q ; pko:value ?v }"
+            )
+        },
+        "recommendations": {
+            (r["n"], r["a"])
+            for r in kg.select("SELECT ?n ?a WHERE { ?r a pko:Recommendation ; pko:number ?n ; pko:addressee ?a }")
+        },
+    }
+
+
+# -- saved HTML pages -------------------------------------------------------------------------------------
+
+
+def test_html_page_is_read_without_the_sites_boilerplate(lay: Layout, tmp_path: Path) -> None:
+    out = tmp_path / "northmoor.ttl"
+    result = run(lay, str(HTML), "--as", "northmoor-2025", "-o", str(out))
+    assert result.exit_code == EXIT_OK, result.output
+    # The fixture's ratings table: "Overall rating | Requires improvement" and eight standard rows;
+    # two key-question rows (41%, 38%); two bullets under "The Probation Service should:"; "Score 10/24".
+    counts = dict(re.findall(r"^  ([a-z -]+?)\s+(\d+)$", result.output, re.MULTILINE))
+    assert (counts["ratings"], counts["key-question results"], counts["recommendations"]) == ("9", "2", "2")
+    assert counts["score"] == "1"
+    # The bullets under "Strengths" (one) and "Areas for improvement:" (two), and in the running text
+    # "Leaders had built strong and effective links ..." (praise) and "Too many people waited weeks ..." (concern).
+    assert (counts["strengths"], counts["areas for improvement"]) == ("1", "2")
+    assert (counts["strengths in running text"], counts["areas for improvement in running text"]) == ("1", "1")
+    # The page's skip link, cookie banner, licence notice and the archive's address are not names to link.
+    for noise in ("Skip to content", "Information Policy Team", "National Archives", "TW9", "Kew", "cookies"):
+        assert noise not in result.output
+    saved = tmp_path / "northmoor-pdu-2025.html.txt"  # the text the quotes come from, saved beside the draft
+    text = saved.read_text(encoding="utf-8")
+    assert text.lstrip().startswith("An inspection of probation services in Northmoor PDU")  # skip link blanked
+    for noise in ("Skip to content", "Information Policy Team", "TW9 4DU", "Open Government Licence", "Accept all"):
+        assert noise not in text
+    # The body is in no graph file: drafted, typed from "PDU" in the title, and flagged.
+    assert "drafted organisation:northmoor-pdu (pko:ProbationDeliveryUnit)" in result.output
+    for corpus in lay.sources.glob("*.txt"):  # the graph's own quotes are checked too: give it the corpus
+        (tmp_path / corpus.name).write_bytes(corpus.read_bytes())
+    checked = CliRunner().invoke(
+        main, ["--root", str(lay.root), "check-evidence", "--sources", str(tmp_path), str(out)]
+    )
+    assert checked.exit_code == EXIT_OK, checked.output
+    # Once the curator fills the placeholders the shapes require (the PDU's parent, a corpus name for the
+    # saved text, as the draft's header asks), it validates.
+    out.write_text(
+        out.read_text(encoding="utf-8").replace('"northmoor-pdu-2025.html.txt"', '"900_0123456789abcdef.txt"'),
+        encoding="utf-8",
+    )
+    with out.open("a", encoding="utf-8") as handle:
+        handle.write(
+            "\n<https://w3id.org/probation-kg/id/organisation/northmoor-pdu> "
+            "<http://www.w3.org/ns/org#subOrganizationOf> "
+            "<https://w3id.org/probation-kg/id/organisation/probation-service> .\n"
+        )
+    validated = CliRunner().invoke(main, ["--root", str(lay.root), "validate", "--format", "json", str(out)])
+    report = json.loads(validated.output)
+    assert report["counts"]["violation"] == 0, validated.output
+
+
+def test_boilerplate_rules_are_about_kinds_of_line() -> None:
+    lines = [
+        "Skip to main content",  # navigation
+        "An inspection of probation services",  # kept
+        "We use cookies to understand how the site is used.",  # cookie banner
+        "Share on email",  # sharing
+        "Work to keep people safe was good, and licence conditions were enforced.",  # kept: a finding
+        "You may re-use this information under the terms of the Open Government Licence.",  # licence
+        "Records Office",  # an address block's lines around its postcode
+        "Anytown AB1 2CD",
+    ]
+    assert boilerplate_lines(lines) == {0, 2, 3, 5, 6, 7}
+
+
+# -- PDF reports ------------------------------------------------------------------------------------------
+
+
+def test_a_pdf_gives_the_facts_of_the_text_it_was_built_from(lay: Layout, ctx: GraphContext, tmp_path: Path) -> None:
+    pdf = pdf_from_text(TEXT_2019.read_text(encoding="utf-8"), tmp_path / "northmoor.pdf")
+    from_text = ingest(TEXT_2019, "northmoor-text", lay, ctx=ctx)
+    from_pdf = ingest(pdf, "northmoor-pdf", lay, ctx=ctx)
+    assert from_pdf.report.kind == "pdf"
+    mine, theirs = facts(lay, from_pdf), facts(lay, from_text)
+    assert mine == theirs
+    # "Overall rating" / "Good" plus the ten standard rows 1.1 to 3.2; "2.4<TAB>Reviewing<TAB>Outstanding".
+    assert len(mine["ratings"]) == 11
+    assert (f"{ID_BASE}framework/hmip-2019-2-4", f"{ID_BASE}vocab/band-outstanding") in mine["ratings"]
+    # Annex 2: "2.1.1. ... 81%", "2.2.1. ... 77%", "2.4.1. ... 90%"; three numbered recommendations.
+    assert {v for _, v in mine["key questions"]} == {"81", "77", "90"}
+    assert {n for n, _ in mine["recommendations"]} == {"1", "2", "3"}
+
+
+def test_a_pdf_without_a_text_layer_is_refused(lay: Layout, tmp_path: Path) -> None:
+    path = pdf_without_text(tmp_path / "scan.pdf")
+    out = tmp_path / "scan.ttl"
+    result = run(lay, str(path), "--as", "scan", "-o", str(out))
+    assert result.exit_code == EXIT_NO_TEXT, result.output
+    assert "no text layer" in result.output and "OCR" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scan.pdf"]
+
+
+def test_a_damaged_pdf_is_bad_input(lay: Layout, tmp_path: Path) -> None:
+    path = tmp_path / "cut.pdf"
+    whole = pdf_from_text(TEXT_2019.read_text(encoding="utf-8"), tmp_path / "whole.pdf").read_bytes()
+    path.write_bytes(whole[: len(whole) // 3])
+    result = run(lay, str(path), "--as", "cut", "-o", str(tmp_path / "cut.ttl"))
+    assert result.exit_code in (EXIT_BAD_INPUT, EXIT_NO_TEXT), result.output
+    assert result.output.startswith("error: ") and not (tmp_path / "cut.ttl").exists()
+
+
+# -- report kinds and bodies -------------------------------------------------------------------------------
+
+
+def test_a_framework_the_graph_lacks_names_the_codes_seen(lay: Layout, tmp_path: Path) -> None:
+    text = TEXT_2019.read_text(encoding="utf-8").replace(
+        "3.1\tCourt reports and case allocation\tGood", "3.1\tUnpaid work\tGood"
+    )
+    report = tmp_path / "crc.txt"
+    report.write_text(text, encoding="utf-8")
+    result = run(lay, str(report), "--as", "crc", "-o", str(tmp_path / "crc.ttl"))
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert "no framework in graph/" in result.output and "3.1 'Unpaid work'" in result.output
+    assert "graph/reference/frameworks.ttl" in result.output and "truncated" not in result.output
+
+
+def test_a_pdu_named_by_the_leading_words_of_its_name(ctx: GraphContext) -> None:
+    # The issue's example title; the graph's PDU is "Cardiff and the Vale of Glamorgan PDU".
+    title = "probation services in Cardiff and the Vale PDU"
+    parsed = ParsedReport(layout="test", framework="hmip-2025", body=title, body_quote=Quote(title, 1))
+    builder = _Builder(source.ReportText(Path("t.txt"), title), parsed, "t", ctx)
+    assert builder.body() == f"{ID_BASE}organisation/cardiff-and-the-vale-of-glamorgan-pdu"
+    assert "add 'Cardiff and the Vale PDU' as its skos:altLabel" in builder.warnings[-1]
+
+
+# -- articles ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "corpus_file", ["000_566a97b06d88bcad.txt", "001_7c520cd12679e250.txt", "002_96b587899a4ca5e3.txt"]
+)
+def test_corpus_articles_ingest(lay: Layout, tmp_path: Path, corpus_file: str) -> None:
+    out = tmp_path / "article.ttl"
+    result = run(lay, str(lay.sources / corpus_file), "--as", "article", "-o", str(out))
+    assert result.exit_code == EXIT_OK, result.output
+    assert re.search(r"^  inspections linked\s+1$", result.output, re.MULTILINE)
+    checked = CliRunner().invoke(
+        main, ["--root", str(lay.root), "check-evidence", "--sources", str(lay.sources), str(out)]
+    )
+    assert checked.exit_code == EXIT_OK, checked.output
+
+
+def test_blog_claims_get_verdicts_against_the_report(lay: Layout, ctx: GraphContext) -> None:
+    draft = ingest(lay.sources / "000_566a97b06d88bcad.txt", "blog", lay, ctx=ctx)
+    kg = draft_graph(draft, lay)
+    rows = kg.select(
+        "SELECT ?v ?e ?x WHERE { ?c a pko:Claim ; pko:verdict ?v ; pko:hasEvidence/oa:hasSelector/oa:exact ?x "
+        "OPTIONAL { ?c pko:echoes ?e } }"
+    )
+    by_quote = {r["x"]: r for r in rows}
+    # The blog: "Inspectors assessed NPS Wales as ‘Good’ overall, the second-highest rating."
+    # The report (003): "Overall rating" then "Good".
+    overall = by_quote["Inspectors assessed NPS Wales as ‘Good’ overall, the second-highest rating."]
+    assert overall["v"] == f"{ID_BASE}vocab/verdict-corroborated"
+    assert overall["e"] == f"{ID_BASE}rating/2019-nps-wales-overall"
+    # It reports on the graph's inspection, and names the report as its primary source.
+    doc = kg.select("SELECT ?i ?k ?d WHERE { ?d pko:reportsOn ?i ; pko:documentKind ?k ; dcterms:issued ?t }")
+    assert {(r["i"], r["k"]) for r in doc} == {(f"{ID_BASE}inspection/2019-nps-wales", f"{ID_BASE}vocab/blog-post")}
+
+
+def test_claims_about_a_report_outside_the_corpus_cannot_be_checked(lay: Layout, ctx: GraphContext) -> None:
+    # 002 retells the 2017 Gwent report, which graph/sources/documents.ttl lists with no corpus file.
+    draft = ingest(lay.sources / "002_96b587899a4ca5e3.txt", "gwent-blog", lay, ctx=ctx)
+    assert draft.counts["claims"] == draft.counts["claims cannot be checked"] > 0
+    assert "inspection:2017-gwent" in draft.turtle
+
+
+def test_a_press_release_about_an_inspection_the_graph_lacks(lay: Layout, ctx: GraphContext) -> None:
+    draft = ingest(PRESS, "northmoor-press", lay, ctx=ctx)
+    kg = draft_graph(draft, lay)
+    # "Press release: ..." and "Notes to editors"; "published today (2 May 2025)".
+    kinds = kg.select("SELECT ?k ?t WHERE { ?d pko:documentKind ?k ; dcterms:issued ?t }")
+    assert [(r["k"], r["t"]) for r in kinds] == [(f"{ID_BASE}vocab/press-release", "2025-05-02")]
+    assert draft.counts["inspections drafted"] == 1
+    # "The unit supervises 1,240 people, and 41% of assessments ...": two figures.
+    values = {r["v"] for r in kg.select("SELECT ?v WHERE { ?o a pko:Statistic ; pko:value ?v }")}
+    assert values == {"1240", "41"}
+
+
+# -- a folder at once --------------------------------------------------------------------------------------
+
+
+def test_a_folder_is_drafted_file_by_file_past_a_bad_one(lay: Layout, tmp_path: Path) -> None:
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    out.mkdir()
+    for path in (HTML, PRESS, lay.sources / "003_696e1b8b1646501d.txt"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+    result = CliRunner().invoke(main, ["--root", str(lay.root), "ingest", str(folder), "-o", str(out)])
+    assert result.exit_code == EXIT_SOME_FAILED, result.output
+    assert "[1/4] 003_696e1b8b1646501d.txt: drafted (hmip-2019-text" in result.output
+    assert "[2/4] broken.pdf: failed (exit 2)" in result.output
+    assert "4 files, 3 drafted, 1 failed" in result.output
+    rows = {line.split()[0]: line.split()[1] for line in result.output.splitlines() if line.startswith(("0", "n"))}
+    assert rows["northmoor-press-release.txt"] == "article-text"
+    assert rows["northmoor-pdu-2025.html"] == "hmip-2025-web-text"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "003-696e1b8b1646501d.ttl",
+        "northmoor-pdu-2025.html.txt",  # the page's text, which the draft's quotes are checked against
+        "northmoor-pdu-2025.ttl",
+        "northmoor-press-release.ttl",
+    ]
+    # A folder where every file drafts exits 0.
+    (folder / "broken.pdf").unlink()
+    result = CliRunner().invoke(main, ["--root", str(lay.root), "ingest", str(folder), "--dry-run"])
+    assert result.exit_code == EXIT_OK, result.output
