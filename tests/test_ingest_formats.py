@@ -176,13 +176,20 @@ def test_a_framework_the_graph_lacks_names_the_codes_seen(lay: Layout, tmp_path:
     assert "graph/reference/frameworks.ttl" in result.output and "truncated" not in result.output
 
 
-def test_a_pdu_named_by_the_leading_words_of_its_name(ctx: GraphContext) -> None:
-    # The example title; the graph's PDU is "Cardiff and the Vale of Glamorgan PDU".
-    title = "probation services in Cardiff and the Vale PDU"
+def _body_of(ctx: GraphContext, title: str) -> tuple[str, list[str]]:
     parsed = ParsedReport(layout="test", framework="hmip-2025", body=title, body_quote=Quote(title, 1))
     builder = _Builder(source.ReportText(Path("t.txt"), title), parsed, "t", ctx)
-    assert builder.body() == f"{ID_BASE}organisation/cardiff-and-the-vale-of-glamorgan-pdu"
-    assert "add 'Cardiff and the Vale PDU' as its skos:altLabel" in builder.warnings[-1]
+    return builder.body(), builder.warnings
+
+
+def test_a_pdu_title_resolves_to_its_body(ctx: GraphContext) -> None:
+    # The example title: "Cardiff and the Vale PDU" is the PDU's altLabel in graph/.
+    body, warnings = _body_of(ctx, "probation services in Cardiff and the Vale PDU")
+    assert body == f"{ID_BASE}organisation/cardiff-and-the-vale-of-glamorgan-pdu" and not warnings
+    # A PDU named by the leading words of its name only ("Swansea Neath Port Talbot PDU" in graph/).
+    body, warnings = _body_of(ctx, "probation services in Swansea Neath PDU")
+    assert body == f"{ID_BASE}organisation/swansea-neath-port-talbot-pdu"
+    assert "add 'Swansea Neath PDU' as its skos:altLabel" in warnings[-1]
 
 
 # -- articles ----------------------------------------------------------------------------------------------

@@ -336,8 +336,8 @@ class _Builder:
         match = _PDU_SUFFIX.search(name)
         if not match:
             return None
-        lead = _fold(name[: match.start()])
-        found = {iri for iri, label in self.ctx.pdus if _fold(label).startswith(lead + " ") or _fold(label) == lead}
+        lead = fold(name[: match.start()])
+        found = {iri for iri, label in self.ctx.pdus if fold(label).startswith(lead + " ") or fold(label) == lead}
         if len(found) != 1:
             return None
         iri = found.pop()
@@ -358,7 +358,7 @@ class _Builder:
                 f"graph/reference/organisations.ttl and ingest again",
                 line,
             )
-        slug = "-".join(re.findall(r"[a-z0-9]+", _fold(name).replace("'", "")))[:80].strip("-") or "body"
+        slug = "-".join(re.findall(r"[a-z0-9]+", fold(name).replace("'", "")))[:80].strip("-") or "body"
         if f"{ID_BASE}organisation/{slug}" in self.ctx.known:  # a body of that slug under another name
             slug += "-draft"
         iri = f"organisation:{slug}"
