@@ -238,6 +238,13 @@ def test_docs_table_agrees_with_the_command(lay: Layout) -> None:
         for line in result.output.splitlines():
             if re.match(r"\| (ratings|key-question results|recommendations|score) \|", line):
                 assert line in docs, line
+    # The articles' claim rows too (000, 001, 002).
+    for corpus_file in ("000_566a97b06d88bcad.txt", "001_7c520cd12679e250.txt", "002_96b587899a4ca5e3.txt"):
+        result = run(
+            lay, str(lay.sources / corpus_file), "--as", "draft-article", "--dry-run", "--compare", "--markdown"
+        )
+        rows = [line for line in result.output.splitlines() if line.startswith("| claim")]
+        assert rows and all(row in docs for row in rows), rows
 
 
 # -- writing ---------------------------------------------------------------------------------------------

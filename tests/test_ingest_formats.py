@@ -274,3 +274,22 @@ def test_a_folder_is_drafted_file_by_file_past_a_bad_one(lay: Layout, tmp_path: 
     (folder / "broken.pdf").unlink()
     result = CliRunner().invoke(main, ["--root", str(lay.root), "ingest", str(folder), "--dry-run"])
     assert result.exit_code == EXIT_OK, result.output
+
+
+# -- findings of the running text --------------------------------------------------------------------------
+
+
+def test_running_text_findings_against_the_curated_ones(lay: Layout, kg: KnowledgeGraph, ctx: GraphContext) -> None:
+    """The issue's target (recall 0.6 at precision 0.9), met on 004; on 003 the recall is, the precision not."""
+    from probkg.ingest.compare import compare
+
+    def findings(corpus_file: str):
+        path = lay.sources / corpus_file
+        draft = ingest(path, "running", lay, ctx=ctx)
+        result = compare(draft_graph(draft, lay), f"{ID_BASE}inspection/running", kg, source.read(path), "running")
+        return result.row("findings")
+
+    row = findings("004_7a4ad4ab751c8ea9.txt")
+    assert row.precision >= 0.9 and row.recall >= 0.6, row
+    row = findings("003_696e1b8b1646501d.txt")
+    assert row.recall >= 0.6 and row.precision >= 0.8, row  # docs/ingest.md says why 0.9 is not reached

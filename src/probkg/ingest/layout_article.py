@@ -85,7 +85,7 @@ _NOT_NAMES = {
     "Staff",
     "Report",
 }
-_FIGURE = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(%| per ?cent)?(?![\w,]*\d)")
+_FIGURE = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(%| per ?cent)?(?![\w,]*\d)(?!\.\d)")
 _LABEL_BEFORE = re.compile(
     r"\b(band|grade|tier|level|phase|page|section|standard|part|chapter|annex|table|figure|number|no\.?|"
     r"rule|article|schedule|category|stage)\s*$",
