@@ -414,7 +414,7 @@ class _Builder:
             ("chief inspector", "pko:chiefInspector", p.chief_inspector),
             ("programme manager", "pko:programmeManager", p.programme_manager),
         ):
-            if (iri := self.person(found, role)) is not None:
+            if found is not None and (iri := self.person(found, role)) is not None:
                 block.add(prop, short(iri))
                 quotes.append(found.quote)
         for prop, value in (("schema:startDate", p.start), ("schema:endDate", p.end)):

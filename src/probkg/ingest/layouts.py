@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from probkg.core.errors import InputError, LayoutError
-from probkg.ingest.model import BANDS, ParsedReport
+from probkg.ingest.model import BANDS, ParsedReport, Quote
 from probkg.ingest.source import ReportText
 
 MIN_MARKERS = 2
@@ -206,8 +206,9 @@ def split_sentences(text: str) -> list[str]:
 
 def lines_used(out: ParsedReport) -> set[int]:
     """The (1-based) lines some fact of the parse already quotes: the running text leaves them alone."""
-    facts = [*out.ratings, *out.key_questions, *out.recommendations, *out.findings]
-    return {q.line for fact in facts for q in fact.quotes}
+    quoted: list[list[Quote]] = [r.quotes for r in out.ratings] + [k.quotes for k in out.key_questions]
+    quoted += [r.quotes for r in out.recommendations] + [f.quotes for f in out.findings]
+    return {q.line for quotes in quoted for q in quotes}
 
 
 def table_cells(line: str) -> list[str] | None:
