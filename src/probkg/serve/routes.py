@@ -41,6 +41,7 @@ from probkg.serve.pool import Deadline, Overloaded, PoolConfig, WorkerDied, Work
 from probkg.serve.responses import error
 from probkg.serve.service_description import service_description
 from probkg.serve.sparql_request import protocol_params
+from probkg.serve.terms import TERMS_QUERY, terms_from_results
 from probkg.sparql import formats as fmt
 from probkg.sparql.catalogue import catalogue
 
@@ -68,6 +69,7 @@ class App:
         self.saved = catalogue(config.queries)
         self.pages = Pages()
         self.started = time.time()
+        self.terms: list[dict[str, str]] | None = None
 
     # --- running jobs --------------------------------------------------------------------
 
@@ -188,6 +190,16 @@ class App:
         headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'} if media == fmt.CSV else None
         return self.body(reply, headers)
 
+    async def list_terms(self, request: Request) -> Response:
+        """The ontology's classes and properties (`serve/terms.py`), read once from the dataset."""
+        if self.terms is None:
+            reply = await self.run(msg.SparqlJob(query=TERMS_QUERY, format=("json",)), as_json=True)
+            if isinstance(reply, Response):
+                return reply
+            assert isinstance(reply, msg.Result)
+            self.terms = terms_from_results(reply.body)
+        return JSONResponse({"terms": self.terms})
+
     async def openapi(self, request: Request) -> Response:
         return JSONResponse(openapi_document(self.saved))
 
@@ -254,6 +266,7 @@ class App:
             Route("/api/queries", self.list_queries, methods=["GET"]),
             Route("/api/queries/{name}", self.run_query, methods=["GET"]),
             Route("/api/openapi.json", self.openapi, methods=["GET"]),
+            Route("/api/terms", self.list_terms, methods=["GET"]),
             Route("/id/{kind}/{slug}", self.entity, methods=["GET"]),
             Route("/health", self.health, methods=["GET"]),
             Mount("/static", StaticFiles(directory=WEB / "static"), name="static"),
