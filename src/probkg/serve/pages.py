@@ -8,6 +8,7 @@ in a worker (`serve/entity_page.py`); this module only renders it.
 from __future__ import annotations
 
 import json
+import secrets
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.responses import Response
@@ -15,9 +16,12 @@ from starlette.responses import Response
 from probkg.rdf.vocab import ID_BASE, PREFIXES, sparql_prologue
 
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+"""The pages' policy. CodeMirror adds its styles as a `<style>` element, so each response
+carries a fresh nonce that the editor puts on it (`EditorView.cspNonce`); no other inline
+style or script is allowed."""
 ENTITY_FORMATS = [("Turtle", "turtle"), ("JSON-LD", "jsonld"), ("N-Triples", "ntriples")]
 
 
@@ -34,11 +38,12 @@ class Pages:
         self.templates.filters["local"] = lambda iri: local_path(iri) or iri
 
     def render(self, template: str, status: int = 200, headers: dict | None = None, **context) -> Response:
-        html = self.templates.get_template(template).render(**context)
+        nonce = secrets.token_urlsafe(16)
+        html = self.templates.get_template(template).render(nonce=nonce, **context)
         return Response(
             html,
             status,
-            headers={"Content-Security-Policy": CSP, **(headers or {})},
+            headers={"Content-Security-Policy": CSP.format(nonce=nonce), **(headers or {})},
             media_type="text/html; charset=utf-8",
         )
 

@@ -28,7 +28,8 @@ function completer(prefixes, terms) {
 }
 
 // Replace `textarea` with an editor; the textarea stays in the form, hidden, holding the text.
-export function createEditor(textarea, { prefixes, terms, onRun, onChange }) {
+// `nonce` is the page's CSP nonce for the <style> element CodeMirror adds.
+export function createEditor(textarea, { prefixes, terms, onRun, onChange, nonce }) {
   const sync = EditorView.updateListener.of((update) => {
     if (!update.docChanged) return;
     textarea.value = update.state.doc.toString();
@@ -43,7 +44,7 @@ export function createEditor(textarea, { prefixes, terms, onRun, onChange }) {
         StreamLanguage.define(sparql), syntaxHighlighting(defaultHighlightStyle),
         autocompletion({ override: [completer(prefixes, terms)] }),
         keymap.of([run, ...closeBracketsKeymap, ...completionKeymap, ...historyKeymap, ...defaultKeymap, indentWithTab]),
-        sync, EditorView.lineWrapping,
+        sync, EditorView.lineWrapping, EditorView.cspNonce.of(nonce),
       ],
     }),
   });

@@ -1,12 +1,16 @@
-// The probation-kg web page: saved-query forms, a SPARQL editor, results as a table.
-// Plain JavaScript served by probkg itself: no framework, no CDN, works offline.
-// The page's state lives in its URL (?saved=NAME&param=value or ?query=...), so any
-// result can be shared by copying the address.
+// The probation-kg web page: an overview with entity search, saved-query forms, a SPARQL
+// editor, results as a table (sort, filter, pages of PAGE_SIZE rows).
+// Plain JavaScript served by probkg itself: no framework, no CDN, works offline. The editor
+// is CodeMirror when setup has bundled it (static/vendor/editor.js), else the plain textarea.
+// The page's state lives in its URL (?saved=NAME&param=value or ?query=..., then the table's
+// _sort, _desc, _filter and _page), so any view of a result can be shared by its address.
 "use strict";
 
 const config = JSON.parse(document.getElementById("config").textContent);
 const $ = (id) => document.getElementById(id);
 const RESULTS_JSON = "application/sparql-results+json";
+const PAGE_SIZE = 100;
+const VIEW_KEYS = ["_sort", "_desc", "_filter", "_page"]; // saved-query parameters never start with "_"
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -44,6 +48,92 @@ function cell(binding) {
   return td;
 }
 
+// --- the results table: sort, filter, pages -------------------------------------------
+
+const view = { vars: [], rows: [], sort: null, desc: false, filter: "", page: 1, note: "" };
+
+function cellText(binding) {
+  if (!binding) return "";
+  return binding.type === "uri" ? compact(binding.value) : binding.value;
+}
+
+function compareCells(a, b) {
+  const x = cellText(a), y = cellText(b);
+  const nx = Number(x), ny = Number(y);
+  if (x !== "" && y !== "" && !Number.isNaN(nx) && !Number.isNaN(ny)) return nx - ny;
+  return x.localeCompare(y, undefined, { numeric: true });
+}
+
+function readView(params) {
+  view.sort = params.get("_sort");
+  view.desc = params.get("_desc") === "1";
+  view.filter = params.get("_filter") || "";
+  view.page = Math.max(1, parseInt(params.get("_page") || "1", 10) || 1);
+}
+
+// The address of the current query (`base`: its own parameters) with the table's view after it.
+function address(base) {
+  const params = new URLSearchParams([...base].filter(([key]) => !VIEW_KEYS.includes(key)));
+  if (view.sort) params.set("_sort", view.sort);
+  if (view.sort && view.desc) params.set("_desc", "1");
+  if (view.filter) params.set("_filter", view.filter);
+  if (view.page > 1) params.set("_page", String(view.page));
+  return `/?${params}`;
+}
+
+function saveView() {
+  history.replaceState(null, "", address(new URLSearchParams(location.search)));
+}
+
+function visibleRows() {
+  const needle = view.filter.toLowerCase();
+  let rows = needle
+    ? view.rows.filter((row) => view.vars.some((v) => cellText(row[v]).toLowerCase().includes(needle)))
+    : view.rows.slice();
+  if (view.sort && view.vars.includes(view.sort)) {
+    const key = view.sort, sign = view.desc ? -1 : 1;
+    rows.sort((a, b) => sign * compareCells(a[key], b[key]));
+  }
+  return rows;
+}
+
+function drawTable() {
+  const rows = visibleRows();
+  const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+  view.page = Math.min(view.page, pages);
+  const first = (view.page - 1) * PAGE_SIZE;
+  const shown = rows.slice(first, first + PAGE_SIZE);
+  const count = `${view.rows.length} row${view.rows.length === 1 ? "" : "s"}`;
+  $("status").textContent = view.filter ? `${count}, ${rows.length} matching “${view.filter}” ${view.note}` : `${count} ${view.note}`;
+  const head = view.vars.map((v) => {
+    const th = el("th", { "data-var": v, title: "Sort by this column", "aria-sort": v === view.sort ? (view.desc ? "descending" : "ascending") : "none" },
+      v, v === view.sort ? (view.desc ? " ▼" : " ▲") : "");
+    th.addEventListener("click", () => {
+      if (view.sort === v) view.desc = !view.desc; else { view.sort = v; view.desc = false; }
+      view.page = 1;
+      saveView();
+      drawTable();
+    });
+    return th;
+  });
+  const table = el("table", { id: "results-table", class: "results" });
+  table.append(el("thead", {}, el("tr", {}, ...head)));
+  const body = el("tbody");
+  for (const row of shown) body.append(el("tr", {}, ...view.vars.map((v) => cell(row[v]))));
+  table.append(body);
+  const pager = el("div", { id: "pager", class: "pager" });
+  const goto = (page) => { view.page = page; saveView(); drawTable(); };
+  const prev = el("button", { type: "button", id: "page-prev", class: "secondary", text: "‹ Previous" });
+  const next = el("button", { type: "button", id: "page-next", class: "secondary", text: "Next ›" });
+  prev.disabled = view.page <= 1;
+  next.disabled = view.page >= pages;
+  prev.addEventListener("click", () => goto(view.page - 1));
+  next.addEventListener("click", () => goto(view.page + 1));
+  const range = rows.length ? `rows ${first + 1}–${first + shown.length} of ${rows.length}` : "no rows";
+  pager.append(prev, el("span", { id: "page-info", text: `Page ${view.page} of ${pages} (${range})` }), next);
+  $("table-wrap").replaceChildren(table, pager);
+}
+
 function showTable(data, started) {
   const out = $("results");
   out.replaceChildren();
@@ -53,15 +143,13 @@ function showTable(data, started) {
     out.append(el("p", { class: "boolean", text: String(data.boolean) }));
     return;
   }
-  const vars = data.head.vars;
-  const rows = data.results.bindings;
-  $("status").textContent = `${rows.length} row${rows.length === 1 ? "" : "s"} (${ms} ms)`;
-  const table = el("table", { id: "results-table", class: "results" });
-  table.append(el("thead", {}, el("tr", {}, ...vars.map((v) => el("th", { text: v })))));
-  const body = el("tbody");
-  for (const row of rows) body.append(el("tr", {}, ...vars.map((v) => cell(row[v]))));
-  table.append(body);
-  out.append(table);
+  view.vars = data.head.vars;
+  view.rows = data.results.bindings;
+  view.note = `(${ms} ms)`;
+  const filter = el("input", { id: "filter", type: "search", placeholder: "Filter rows", value: view.filter, "aria-label": "Filter rows" });
+  filter.addEventListener("input", () => { view.filter = filter.value; view.page = 1; saveView(); drawTable(); });
+  out.append(el("div", { class: "actions" }, filter), el("div", { id: "table-wrap" }));
+  drawTable();
 }
 
 function showError(text, status) {
@@ -82,8 +170,8 @@ async function show(response, started) {
 
 function setTab(name) {
   for (const tab of document.querySelectorAll(".tab")) tab.classList.toggle("active", tab.dataset.panel === name);
-  $("panel-saved").hidden = name !== "saved";
-  $("panel-sparql").hidden = name !== "sparql";
+  for (const panel of ["home", "saved", "sparql"]) $(`panel-${panel}`).hidden = name !== panel;
+  if (name === "home") { $("status").textContent = ""; $("results").replaceChildren(); }
 }
 
 // --- saved queries ---------------------------------------------------------------
@@ -134,17 +222,18 @@ function selectSaved(name, values = {}, run = false) {
   update();
   const sparql = el("details", {}, el("summary", { text: "SPARQL" }), el("pre", { text: query.sparql }));
   const open = el("button", { type: "button", class: "secondary", text: "Open in the editor" });
-  open.addEventListener("click", () => { $("editor").value = query.sparql; setTab("sparql"); });
+  open.addEventListener("click", () => { editor.set(query.sparql); updateSparqlLinks(); setTab("sparql"); });
   $("saved-detail").replaceChildren(
     el("h2", { text: query.summary }), el("p", { class: "name" }, el("code", { text: name })),
     el("p", { text: query.description }), form, sparql, open);
-  if (run) runSaved(form);
+  if (run) runSaved(form, true);
 }
 
-async function runSaved(form) {
+async function runSaved(form, keepView = false) {
   const name = form.dataset.name;
   const params = savedParams(form);
-  history.replaceState(null, "", `/?${new URLSearchParams([["saved", name], ...params])}`);
+  if (!keepView) readView(new URLSearchParams());
+  history.replaceState(null, "", address(new URLSearchParams([["saved", name], ...params])));
   $("status").textContent = "Running…";
   $("results").replaceChildren();
   const started = performance.now();
@@ -158,15 +247,35 @@ async function runSaved(form) {
 
 // --- SPARQL editor -----------------------------------------------------------------
 
+// The textarea until CodeMirror is loaded; then CodeMirror's own get and set.
+let editor = { get: () => $("editor").value, set: (text) => { $("editor").value = text; } };
+
+async function enhanceEditor() {
+  try {
+    const [module, terms] = await Promise.all([
+      import("/static/vendor/editor.js"),
+      fetch("/api/terms").then((r) => (r.ok ? r.json() : { terms: [] })),
+    ]);
+    editor = module.createEditor($("editor"), {
+      prefixes: config.prefixes, terms: terms.terms, onRun: runSparql, onChange: updateSparqlLinks,
+      nonce: document.querySelector("meta[name=style-nonce]").content,
+    });
+    document.body.dataset.editor = "codemirror";
+  } catch (error) {
+    document.body.dataset.editor = "textarea"; // setup has not bundled the editor: the textarea serves
+  }
+}
+
 function updateSparqlLinks() {
-  const query = $("editor").value;
+  const query = editor.get();
   $("sparql-csv").href = `/sparql?${new URLSearchParams({ query, format: "csv" })}`;
   $("sparql-share").href = `/?${new URLSearchParams({ query })}`;
 }
 
-async function runSparql() {
-  const query = $("editor").value;
-  history.replaceState(null, "", `/?${new URLSearchParams({ query })}`);
+async function runSparql(keepView = false) {
+  const query = editor.get();
+  if (!keepView) readView(new URLSearchParams());
+  history.replaceState(null, "", address(new URLSearchParams({ query })));
   $("status").textContent = "Running…";
   $("results").replaceChildren();
   const started = performance.now();
@@ -179,6 +288,89 @@ async function runSparql() {
     await show(response, started);
   } catch (error) {
     showError(String(error), "network");
+  }
+}
+
+// --- the overview: entity search and what the graph holds ------------------------------
+
+async function savedRows(name, params = {}) {
+  const response = await fetch(`/api/queries/${name}?${new URLSearchParams(params)}`, { headers: { Accept: RESULTS_JSON } });
+  if (!response.ok) throw new Error(`${name}: ${response.status}`);
+  const data = await response.json();
+  return data.results.bindings.map((row) => Object.fromEntries(Object.entries(row).map(([k, b]) => [k, b.value])));
+}
+
+// A list of labelled bars, widest for the largest count: a chart with no library.
+function bars(id, pairs) {
+  const most = Math.max(1, ...pairs.map(([, n]) => n));
+  return el("ul", { id, class: "bars" }, ...pairs.map(([label, n]) => el("li", {},
+    el("span", { class: "bar-label", text: label }),
+    el("span", { class: "bar", "data-width": String(Math.round((100 * n) / most)) }),
+    el("span", { class: "bar-count", text: String(n) }))));
+}
+
+function sizeBars(root) {
+  // Widths through the CSSOM: the page's Content-Security-Policy forbids inline style attributes.
+  for (const bar of root.querySelectorAll(".bar[data-width]")) bar.style.width = `${bar.dataset.width}%`;
+}
+
+function tally(rows, key, weight = () => 1) {
+  const counts = new Map();
+  for (const row of rows) if (row[key]) counts.set(row[key], (counts.get(row[key]) || 0) + weight(row));
+  return [...counts];
+}
+
+async function overviewBlock(id, build) {
+  const box = $(id);
+  try {
+    box.replaceChildren(...(await build()));
+    sizeBars(box);
+  } catch (error) {
+    box.replaceChildren(el("p", { class: "error", text: String(error) }));
+  }
+}
+
+function loadOverview() {
+  overviewBlock("overview-inspections", async () => {
+    const rows = (await savedRows("inspections")).map((row) => ({ ...row, year: row.year || (row.start || "").slice(0, 4) }));
+    const years = tally(rows, "year").sort(([a], [b]) => a.localeCompare(b));
+    return [bars("inspections-by-year", years), el("p", { class: "more" }, el("a", { href: "/?saved=inspections", text: `All ${rows.length} inspections` }))];
+  });
+  overviewBlock("overview-ratings", async () => {
+    const rows = await savedRows("league-table");
+    const cols = [["body", "Body"], ["year", "Year"], ["overall", "Overall"], ["outstanding", "Outstanding"],
+      ["good", "Good"], ["requiresImprovement", "Requires improvement"], ["inadequate", "Inadequate"]];
+    const table = el("table", { id: "ratings-by-body", class: "results" },
+      el("thead", {}, el("tr", {}, ...cols.map(([, title]) => el("th", { text: title })))),
+      el("tbody", {}, ...rows.map((row) => el("tr", {}, ...cols.map(([key]) => el("td", { text: row[key] ?? "" }))))));
+    return [table, el("p", { class: "more" }, el("a", { href: "/?saved=ratings-timeline", text: "Ratings over time" }))];
+  });
+  overviewBlock("overview-criticised", async () => {
+    const rows = await savedRows("most-criticised");
+    const top = tally(rows, "entityLabel", (row) => Number(row.areasForImprovement))
+      .sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).slice(0, 10);
+    return [bars("most-criticised", top), el("p", { class: "more" }, el("a", { href: "/?saved=most-criticised", text: "By inspection" }))];
+  });
+}
+
+async function search(text) {
+  const out = $("search-results");
+  if (!text.trim()) { out.replaceChildren(); return; }
+  history.replaceState(null, "", `/?${new URLSearchParams({ search: text })}`);
+  out.replaceChildren(el("li", { class: "hint", text: "Searching…" }));
+  try {
+    const seen = new Set();
+    const items = [];
+    for (const row of await savedRows("entity-search", { text })) {
+      if (seen.has(row.entity)) continue;
+      seen.add(row.entity);
+      const matched = row.matched !== row.label ? ` (${row.matched})` : "";
+      items.push(el("li", {}, el("a", { href: href(row.entity), text: row.label }), el("span", { class: "badge", text: row.kind }),
+        el("span", { class: "hint", text: matched })));
+    }
+    out.replaceChildren(...(items.length ? items : [el("li", { class: "hint", text: `Nothing named “${text}”.` })]));
+  } catch (error) {
+    out.replaceChildren(el("li", { class: "error", text: String(error) }));
   }
 }
 
@@ -195,27 +387,34 @@ function start() {
     button.addEventListener("click", () => selectSaved(query.name));
     list.append(el("li", {}, button));
   }
-  const editor = $("editor");
-  editor.value = config.prologue + "\nSELECT ?entity ?label WHERE {\n  ?entity a pko:SystemOrTool ; skos:prefLabel ?label .\n}\nORDER BY ?label\nLIMIT 50\n";
-  editor.addEventListener("input", updateSparqlLinks);
-  editor.addEventListener("keydown", (event) => {
+  const textarea = $("editor");
+  textarea.value = config.prologue + "\nSELECT ?entity ?label WHERE {\n  ?entity a pko:SystemOrTool ; skos:prefLabel ?label .\n}\nORDER BY ?label\nLIMIT 50\n";
+  textarea.addEventListener("input", updateSparqlLinks);
+  textarea.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); runSparql(); }
   });
   $("sparql-form").addEventListener("submit", (event) => { event.preventDefault(); runSparql(); });
-  updateSparqlLinks();
+  $("search-form").addEventListener("submit", (event) => { event.preventDefault(); search($("search").value); });
 
   const params = new URLSearchParams(location.search);
+  readView(params);
   if (params.has("query")) {
-    editor.value = params.get("query");
-    updateSparqlLinks();
+    textarea.value = params.get("query");
     setTab("sparql");
-    runSparql();
+    runSparql(true);
   } else if (params.has("saved") && byName[params.get("saved")]) {
-    const values = Object.fromEntries([...params].filter(([key]) => key !== "saved"));
+    const values = Object.fromEntries([...params].filter(([key]) => key !== "saved" && !VIEW_KEYS.includes(key)));
     selectSaved(params.get("saved"), values, true);
   } else if (location.hash === "#sparql") {
     setTab("sparql");
+  } else if (location.hash === "#saved") {
+    setTab("saved");
+  } else {
+    if (params.has("search")) { $("search").value = params.get("search"); search(params.get("search")); }
+    loadOverview();
   }
+  updateSparqlLinks();
+  enhanceEditor();
 }
 
 start();
