@@ -6,7 +6,12 @@ Screenshots go to the test's temporary folder; with PROBKG_SCREENSHOTS=docs they
 are also written to docs/ (docs/screenshot.png is the one the README shows).
 
 Facts relied on, from the 2025 Wales region report (004_7a4ad4ab751c8ea9.txt):
-"| R 2.6 Victim work | Good |".
+"| R 2.6 Victim work | Good |" and "| Overall rating | Requires improvement |"; from the
+2019 NPS in Wales report (003_696e1b8b1646501d.txt): "NPS in Wales is coterminous with
+Wales Community Rehabilitation Company (CRC)."
+
+The table tests page, sort and filter a result made by the query itself (`VALUES` of
+the numbers 1 to 250), so their expected rows follow from arithmetic, not from the page.
 """
 
 from __future__ import annotations
@@ -77,7 +82,7 @@ def rows_of(page) -> list[list[str]]:
 
 
 def test_run_a_saved_query_with_a_parameter_then_open_an_entity(page, server, tmp_path) -> None:
-    page.goto(server.url + "/")
+    page.goto(server.url + "/#saved")
     page.click("#saved-list button[data-name='ratings-timeline']")
     page.fill("#param-body", "organisation:probation-service-wales")
     page.click("#run-saved")
@@ -115,19 +120,141 @@ def test_run_a_saved_query_with_a_parameter_then_open_an_entity(page, server, tm
     keep(shot, "screenshot-entity.png")
 
 
-def test_the_sparql_editor(page, server, tmp_path) -> None:
+def open_editor(page, server, codemirror: bool = True) -> None:
+    """The SPARQL tab, once the page has settled on CodeMirror or, without its bundle, the textarea."""
     page.goto(server.url + "/#sparql")
-    editor = page.locator("#editor")
-    assert "PREFIX pko: <https://w3id.org/probation-kg/ontology#>" in editor.input_value()
-    editor.fill("SELECT ?band WHERE { rating:2025-wales-region-2-6 pko:band/skos:prefLabel ?band }")
-    editor.press("Control+Enter")
+    page.wait_for_selector("body[data-editor]")
+    assert page.get_attribute("body", "data-editor") == ("codemirror" if codemirror else "textarea"), (
+        "the editor bundle is missing: scripts/setup.sh builds it (scripts/setup.d/editor.sh)"
+    )
+
+
+def write_query(page, text: str) -> None:
+    """Replace the editor's text, as a user selecting all and pasting would."""
+    page.click(".cm-content")
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(text)
+
+
+def test_the_sparql_editor(page, server, tmp_path) -> None:
+    open_editor(page, server)
+    assert page.locator("#editor").is_hidden()
+    content = page.locator(".cm-content")
+    assert "PREFIX pko: <https://w3id.org/probation-kg/ontology#>" in content.inner_text()
+    # SPARQL highlighting: the mode marks PREFIX as a keyword, in a styled span of its own.
+    assert page.locator(".cm-line span", has_text="PREFIX").count() > 0
+    write_query(page, "SELECT ?band WHERE { rating:2025-wales-region-2-6 pko:band/skos:prefLabel ?band }")
+    content.press("Control+Enter")
     page.wait_for_selector("#results-table tbody tr")
     assert rows_of(page) == [["Good"]]
     assert "query=" in page.url  # shareable
     assert page.get_attribute("#sparql-csv", "href").startswith("/sparql?query=")
 
-    editor.fill("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    write_query(page, "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
     page.click("#run-sparql")
     page.wait_for_selector("#results .error")
     assert "SERVICE is not accepted" in page.inner_text("#results .error")
     assert "403" in page.inner_text("#status")
+
+
+def test_the_editor_completes_prefixes_and_terms(page, server, tmp_path) -> None:
+    open_editor(page, server)
+    write_query(page, "SELECT * WHERE { ?i a ")
+    page.keyboard.type("pko:Inspect")
+    options = page.locator(".cm-tooltip-autocomplete li")
+    options.first.wait_for()
+    labels = options.all_inner_texts()
+    assert any(label.startswith("pko:Inspection") for label in labels), labels
+    page.keyboard.press("Escape")
+    page.keyboard.type(" ; ?p organis")
+    page.wait_for_selector(".cm-tooltip-autocomplete li:has-text('organisation:')")
+    page.keyboard.press("Enter")
+    assert "?p organisation:" in page.inner_text(".cm-content")
+    shot = tmp_path / "editor.png"
+    page.screenshot(path=str(shot))
+    keep(shot, "screenshot-editor.png")
+
+
+def test_without_the_editor_bundle_the_textarea_serves(page, server) -> None:
+    page.route("**/static/vendor/editor.js", lambda route: route.fulfill(status=404, body="not built"))
+    open_editor(page, server, codemirror=False)
+    editor = page.locator("#editor")
+    editor.fill("SELECT ?band WHERE { rating:2025-wales-region-2-6 pko:band/skos:prefLabel ?band }")
+    editor.press("Control+Enter")
+    page.wait_for_selector("#results-table tbody tr")
+    assert rows_of(page) == [["Good"]]
+
+
+_ONE_TO_250 = " ".join(str(n) for n in range(1, 251))
+NUMBERS = f"SELECT ?n ?word WHERE {{ VALUES ?n {{ {_ONE_TO_250} }} BIND(CONCAT('n', STR(?n)) AS ?word) }}"
+
+
+def first_column(page) -> list[str]:
+    return [row[0] for row in rows_of(page)]
+
+
+def test_results_are_paged_sorted_filtered_and_shared(page, server) -> None:
+    open_editor(page, server)
+    write_query(page, NUMBERS)
+    page.click("#run-sparql")
+    page.wait_for_selector("#results-table tbody tr")
+    assert first_column(page) == [str(n) for n in range(1, 101)]  # one page of 100, never all 250
+    assert "Page 1 of 3" in page.inner_text("#page-info")
+    page.click("#page-next")
+    assert first_column(page) == [str(n) for n in range(101, 201)]
+    assert "_page=2" in page.url
+
+    # Sorting compares numbers as numbers: descending starts at 250, not at "99".
+    page.click("#results-table th[data-var='n']")
+    page.click("#results-table th[data-var='n']")
+    assert first_column(page)[:3] == ["250", "249", "248"]
+    assert page.get_attribute("#results-table th[data-var='n']", "aria-sort") == "descending"
+    assert "Page 1 of 3" in page.inner_text("#page-info")
+
+    # Of 1..250 the numbers whose text holds "25" are 25, 125, 225 and 250.
+    page.fill("#filter", "25")
+    assert first_column(page) == ["250", "225", "125", "25"]
+    assert "4 matching" in page.inner_text("#status")
+
+    # The address holds query, sort, order and filter: opening it shows the same view.
+    shared = page.url
+    assert "_sort=n" in shared and "_desc=1" in shared and "_filter=25" in shared
+    page.goto(shared)
+    page.wait_for_selector("#results-table tbody tr")
+    assert first_column(page) == ["250", "225", "125", "25"]
+    assert page.input_value("#filter") == "25"
+
+    # A shared page number is kept too.
+    page.fill("#filter", "")
+    page.click("#page-next")
+    page.goto(page.url)
+    page.wait_for_selector("#results-table tbody tr")
+    assert first_column(page)[0] == "150"
+
+
+def test_the_home_page_searches_and_gives_an_overview(page, server, tmp_path) -> None:
+    page.goto(server.url + "/")
+    # 004: "| Overall rating | Requires improvement |" for the Probation Service in Wales in 2025.
+    page.wait_for_selector("#ratings-by-body tbody tr")
+    ratings = page.eval_on_selector_all(
+        "#ratings-by-body tbody tr", "trs => trs.map(tr => [...tr.cells].map(td => td.textContent))"
+    )
+    assert ["Probation Service in Wales", "2025", "Requires improvement"] in [r[:3] for r in ratings]
+    page.wait_for_selector("#inspections-by-year li")
+    years = page.eval_on_selector_all("#inspections-by-year .bar-label", "els => els.map(e => e.textContent)")
+    assert "2025" in years and years == sorted(years)
+    page.wait_for_selector("#most-criticised li")
+    assert page.locator("#most-criticised li").count() <= 10
+
+    # 003: "NPS in Wales is coterminous with Wales Community Rehabilitation Company (CRC)."
+    page.fill("#search", "CRC")
+    page.press("#search", "Enter")
+    link = page.locator("#search-results a", has_text="Wales Community Rehabilitation Company")
+    link.wait_for()
+    assert "search=CRC" in page.url
+    shot = tmp_path / "home.png"
+    page.screenshot(path=str(shot), full_page=True)
+    keep(shot, "screenshot-home.png")
+    link.click()
+    page.wait_for_selector("#entity-label")
+    assert page.inner_text("#entity-label") == "Wales Community Rehabilitation Company"
