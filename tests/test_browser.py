@@ -3,7 +3,7 @@
 The page must work offline, so every request the browser makes to anything but
 the test server is blocked and recorded, and the test fails if there is one.
 Screenshots go to the test's temporary folder; with PROBKG_SCREENSHOTS=docs they
-are also written to docs/ (docs/screenshot.png is the one the README shows).
+are also written to docs/ (docs/screenshot.png, the home page, is the one the README shows).
 
 Facts relied on, from the 2025 Wales region report (004_7a4ad4ab751c8ea9.txt):
 "| R 2.6 Victim work | Good |" and "| Overall rating | Requires improvement |"; from the
@@ -96,7 +96,7 @@ def test_run_a_saved_query_with_a_parameter_then_open_an_entity(page, server, tm
     assert "rows" in page.inner_text("#status")
     shot = tmp_path / "saved-query.png"
     page.screenshot(path=str(shot))
-    keep(shot, "screenshot.png")
+    keep(shot, "screenshot-query.png")
 
     # The address now holds the query and its parameter: opening it again shows the same rows.
     shared = page.url
@@ -155,6 +155,14 @@ def test_the_sparql_editor(page, server, tmp_path) -> None:
     page.wait_for_selector("#results .error")
     assert "SERVICE is not accepted" in page.inner_text("#results .error")
     assert "403" in page.inner_text("#status")
+
+    # A prefix nobody declared is named, with its place and the prefixes that exist.
+    write_query(page, "SELECT * WHERE {\n  ?s foo:bar ?o }")
+    page.click("#run-sparql")
+    page.wait_for_selector("#results .error")
+    message = page.inner_text("#results .error")
+    assert "unknown prefix 'foo:' at line 2" in message and "pko:" in message
+    assert "\\u{" not in message  # not the parser's list of Unicode ranges
 
 
 def test_the_editor_completes_prefixes_and_terms(page, server, tmp_path) -> None:
@@ -245,6 +253,9 @@ def test_the_home_page_searches_and_gives_an_overview(page, server, tmp_path) ->
     assert "2025" in years and years == sorted(years)
     page.wait_for_selector("#most-criticised li")
     assert page.locator("#most-criticised li").count() <= 10
+    shot = tmp_path / "home.png"
+    page.screenshot(path=str(shot))
+    keep(shot, "screenshot.png")
 
     # 003: "NPS in Wales is coterminous with Wales Community Rehabilitation Company (CRC)."
     page.fill("#search", "CRC")
@@ -252,9 +263,6 @@ def test_the_home_page_searches_and_gives_an_overview(page, server, tmp_path) ->
     link = page.locator("#search-results a", has_text="Wales Community Rehabilitation Company")
     link.wait_for()
     assert "search=CRC" in page.url
-    shot = tmp_path / "home.png"
-    page.screenshot(path=str(shot), full_page=True)
-    keep(shot, "screenshot-home.png")
     link.click()
     page.wait_for_selector("#entity-label")
     assert page.inner_text("#entity-label") == "Wales Community Rehabilitation Company"

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import time
 import traceback
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from probkg.rdf.vocab import PREFIXES
 from probkg.serve import protocol as msg
 from probkg.serve.entity_page import page_data
 from probkg.sparql import formats as fmt
@@ -131,7 +133,8 @@ class Handler:
         except fmt.NotAcceptable as exc:
             return msg.Failure(406, str(exc))
         except SyntaxError as exc:
-            return msg.Failure(400, f"syntax error: {exc}")
+            query = job.query if isinstance(job, msg.SparqlJob) else ""
+            return msg.Failure(400, unknown_prefix_message(query, str(exc)) or f"syntax error: {exc}")
         except MemoryError:
             return msg.Failure(503, "the query needed more memory than a worker may use")
         except Exception as exc:  # report, keep serving
@@ -253,3 +256,28 @@ class Handler:
         for quad in self.store.quads_for_pattern(None, None, node):
             add(quad.triple)
         return out
+
+
+_AT = re.compile(r"error at (\d+):(\d+)")
+_PREFIXED = re.compile(r"(?<![\w?$:/#<.-])([A-Za-z][\w.-]*)?:")
+
+
+def unknown_prefix_message(query: str, message: str) -> str | None:
+    """A syntax error for a prefix nobody declared, said in words, or None for any other error.
+
+    Oxigraph's message for it lists every character a name may hold (Unicode ranges);
+    a user needs the prefix, where it is, and what they can write instead.
+    """
+    at = _AT.search(message)
+    if "Prefix not found" not in message or at is None:
+        return None
+    line, column = int(at.group(1)), int(at.group(2))
+    lines = query.splitlines()
+    before = lines[line - 1][: column - 1] if 0 < line <= len(lines) else ""
+    names = _PREFIXED.findall(before)
+    prefix = f"'{names[-1]}:' " if names else ""
+    return (
+        f"syntax error: unknown prefix {prefix}at line {line}, column {column}. Declare it "
+        f"(PREFIX name: <namespace IRI>) or use one of the prefixes this endpoint predeclares: "
+        + ", ".join(f"{p}:" for p in PREFIXES)
+    )
