@@ -16,8 +16,11 @@ the numbers 1 to 250), so their expected rows follow from arithmetic, not from t
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -266,3 +269,24 @@ def test_the_home_page_searches_and_gives_an_overview(page, server, tmp_path) ->
     link.click()
     page.wait_for_selector("#entity-label")
     assert page.inner_text("#entity-label") == "Wales Community Rehabilitation Company"
+
+
+def test_ontology_terms_have_local_pages(page, server) -> None:
+    open_editor(page, server)
+    write_query(page, "SELECT ?term WHERE { VALUES ?term { pko:inspectedBody } }")
+    page.click("#run-sparql")
+    page.click("#results-table a[href='/ontology/inspectedBody']")
+    page.wait_for_selector("#term-label")
+    # ontology/probation-kg.ttl: pko:inspectedBody has the label "inspected body" and domain pko:Inspection.
+    assert page.inner_text("#term-label") == "inspected body"
+    assert page.inner_text("#term-domain") == "pko:Inspection"
+    assert page.inner_text("#term-definition")
+    # How often it is used, counted here by a query of the test's own through the protocol.
+    query = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s pko:inspectedBody ?o }"})
+    with urllib.request.urlopen(f"{server.url}/sparql?{query}", timeout=30) as response:
+        count = json.load(response)["results"]["bindings"][0]["n"]["value"]
+    assert page.inner_text("#term-uses") == f"{count} times"
+    page.click("#term-domain a")
+    page.wait_for_selector("#term-label")
+    assert page.url == server.url + "/ontology/Inspection"
+    assert page.inner_text("#term-label") == "inspection"

@@ -26,8 +26,12 @@ ENTITY_FORMATS = [("Turtle", "turtle"), ("JSON-LD", "jsonld"), ("N-Triples", "nt
 
 
 def local_path(iri: str) -> str | None:
-    """Where an IRI of our data is served here (`/id/{kind}/{slug}`), or None."""
-    return "/id/" + iri[len(ID_BASE) :] if iri.startswith(ID_BASE) else None
+    """Where an IRI of ours is served here (`/id/{kind}/{slug}`, `/ontology/{name}` for a term), or None."""
+    if iri.startswith(ID_BASE):
+        return "/id/" + iri[len(ID_BASE) :]
+    if iri.startswith(PREFIXES["pko"]):
+        return "/ontology/" + iri[len(PREFIXES["pko"]) :]
+    return None
 
 
 class Pages:
@@ -52,6 +56,7 @@ class Pages:
         config = {
             "prefixes": PREFIXES,
             "idBase": ID_BASE,
+            "ontology": PREFIXES["pko"],
             "prologue": sparql_prologue(),
             "queries": queries,
             "maxRows": max_rows,
@@ -61,6 +66,9 @@ class Pages:
 
     def entity(self, data: dict, headers: dict | None = None) -> Response:
         return self.render("entity.html", 200, headers=headers, e=data, title=data["label"], formats=ENTITY_FORMATS)
+
+    def term(self, data: dict) -> Response:
+        return self.render("term.html", 200, t=data, title=data["label"])
 
     def not_found(self, message: str) -> Response:
         return self.render("error.html", 404, title="Not found", message=message)

@@ -41,7 +41,7 @@ from probkg.serve.pool import Deadline, Overloaded, PoolConfig, WorkerDied, Work
 from probkg.serve.responses import error
 from probkg.serve.service_description import service_description
 from probkg.serve.sparql_request import protocol_params
-from probkg.serve.terms import TERMS_QUERY, terms_from_results
+from probkg.serve.terms import ONTOLOGY, TERM_NAME, TERMS_QUERY, term_page_data, term_queries, terms_from_results
 from probkg.sparql import formats as fmt
 from probkg.sparql.catalogue import catalogue
 
@@ -200,6 +200,24 @@ class App:
             self.terms = terms_from_results(reply.body)
         return JSONResponse({"terms": self.terms})
 
+    async def term(self, request: Request) -> Response:
+        """A local page for an ontology term: definition, domain, range, and how often the data uses it."""
+        name = request.path_params["name"]
+        iri = ONTOLOGY + name
+        if not TERM_NAME.fullmatch(name):
+            return self.pages.not_found(f"not a term of the ontology: {iri}")
+        replies = []
+        for query in term_queries(iri):
+            reply = await self.run(msg.SparqlJob(query=query, format=("json",)))
+            if isinstance(reply, Response):
+                return reply
+            assert isinstance(reply, msg.Result)
+            replies.append(reply.body)
+        data = term_page_data(iri, *replies)
+        if data is None:
+            return self.pages.not_found(f"the ontology has no term {iri}")
+        return self.pages.term(data)
+
     async def openapi(self, request: Request) -> Response:
         return JSONResponse(openapi_document(self.saved))
 
@@ -267,6 +285,7 @@ class App:
             Route("/api/queries/{name}", self.run_query, methods=["GET"]),
             Route("/api/openapi.json", self.openapi, methods=["GET"]),
             Route("/api/terms", self.list_terms, methods=["GET"]),
+            Route("/ontology/{name}", self.term, methods=["GET"]),
             Route("/id/{kind}/{slug}", self.entity, methods=["GET"]),
             Route("/health", self.health, methods=["GET"]),
             Mount("/static", StaticFiles(directory=WEB / "static"), name="static"),

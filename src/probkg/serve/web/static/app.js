@@ -33,8 +33,11 @@ function compact(iri) {
   return local && !local.includes("/") && !local.includes("#") ? `${best[0]}:${local}` : iri;
 }
 
+// Our IRIs link to their pages here: entities under /id/, ontology terms under /ontology/.
 function href(iri) {
-  return iri.startsWith(config.idBase) ? "/id/" + iri.slice(config.idBase.length) : iri;
+  if (iri.startsWith(config.idBase)) return "/id/" + iri.slice(config.idBase.length);
+  if (iri.startsWith(config.ontology)) return "/ontology/" + iri.slice(config.ontology.length);
+  return iri;
 }
 
 function cell(binding) {
