@@ -153,7 +153,18 @@ def test_the_sparql_editor(page, server, tmp_path) -> None:
     assert "query=" in page.url  # shareable
     assert page.get_attribute("#sparql-csv", "href").startswith("/sparql?query=")
 
+    # A graph is downloaded as Turtle (CSV would be a 406), whatever the prologue and comments say.
+    write_query(
+        page, "# SELECT in a comment\nPREFIX x: <http://example.org/SELECT#>\nDESCRIBE rating:2025-wales-region-2-6"
+    )
+    download = page.get_attribute("#sparql-csv", "href")
+    assert "format=turtle" in download and page.inner_text("#sparql-csv") == "Download Turtle"
+    with urllib.request.urlopen(server.url + download, timeout=30) as response:
+        assert response.headers["Content-Type"].startswith("text/turtle")
+        assert b"2025-wales-region-2-6" in response.read()
+
     write_query(page, "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    assert "format=csv" in page.get_attribute("#sparql-csv", "href")
     page.click("#run-sparql")
     page.wait_for_selector("#results .error")
     assert "SERVICE is not accepted" in page.inner_text("#results .error")

@@ -269,9 +269,28 @@ async function enhanceEditor() {
   }
 }
 
+// The query's form (SELECT, ASK, CONSTRUCT or DESCRIBE): its first keyword once IRIs, strings
+// and comments are taken out. A download must be in a format the form has (CSV is for SELECT).
+function queryForm(text) {
+  const bare = text.replace(/<[^>\s]*>/g, " ").replace(/"([^"\\]|\\.)*"|'([^'\\]|\\.)*'/g, " ").replace(/#.*$/gm, " ");
+  const match = bare.match(/\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b/i);
+  return match ? match[1].toUpperCase() : "SELECT";
+}
+
+const DOWNLOADS = {
+  SELECT: ["csv", "Download CSV", "results.csv"],
+  ASK: ["json", "Download JSON", "result.json"],
+  CONSTRUCT: ["turtle", "Download Turtle", "graph.ttl"],
+  DESCRIBE: ["turtle", "Download Turtle", "graph.ttl"],
+};
+
 function updateSparqlLinks() {
   const query = editor.get();
-  $("sparql-csv").href = `/sparql?${new URLSearchParams({ query, format: "csv" })}`;
+  const [format, label, file] = DOWNLOADS[queryForm(query)];
+  const download = $("sparql-csv");
+  download.href = `/sparql?${new URLSearchParams({ query, format })}`;
+  download.textContent = label;
+  download.setAttribute("download", file);
   $("sparql-share").href = `/?${new URLSearchParams({ query })}`;
 }
 
