@@ -87,6 +87,9 @@ def rows_of(page) -> list[list[str]]:
 def test_run_a_saved_query_with_a_parameter_then_open_an_entity(page, server, tmp_path) -> None:
     page.goto(server.url + "/#saved")
     page.click("#saved-list button[data-name='ratings-timeline']")
+    # The IRI parameter looks entities up by name: typing part of one offers its IRI.
+    page.fill("#param-body", "Probation Service in W")
+    page.wait_for_selector("#lookup-body option[value='organisation:probation-service-wales']", state="attached")
     page.fill("#param-body", "organisation:probation-service-wales")
     page.click("#run-saved")
     page.wait_for_selector("#results-table tbody tr")

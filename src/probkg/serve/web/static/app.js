@@ -200,7 +200,7 @@ function selectSaved(name, values = {}, run = false) {
   for (const p of query.params) {
     const id = `param-${p.name}`;
     const value = values[p.name] ?? p.default ?? "";
-    let input;
+    let input, list = "";
     if (p.enum) {
       input = el("select", { id, name: p.name });
       if (!p.required) input.append(el("option", { value: "", text: "(any)" }));
@@ -208,9 +208,10 @@ function selectSaved(name, values = {}, run = false) {
       input.value = value;
     } else {
       input = el("input", { id, name: p.name, value, placeholder: p.type, required: p.required ? "" : null });
+      if (p.type === "iri") list = lookup(input, `lookup-${p.name}`);
     }
     input.dataset.param = p.name;
-    form.append(el("label", { for: id }, `${p.name} `, el("small", { text: `(${p.type}${p.optional ? ", optional" : ""})` })), input);
+    form.append(el("label", { for: id }, `${p.name} `, el("small", { text: `(${p.type}${p.optional ? ", optional" : ""})` })), input, list);
   }
   const csv = el("a", { id: "saved-csv", class: "button secondary", href: "#", download: `${name}.csv`, text: "Download CSV" });
   const share = el("a", { id: "saved-share", class: "button secondary", href: "#", text: "Link to these results" });
@@ -230,6 +231,26 @@ function selectSaved(name, values = {}, run = false) {
     el("h2", { text: query.summary }), el("p", { class: "name" }, el("code", { text: name })),
     el("p", { text: query.description }), form, sparql, open);
   if (run) runSaved(form, true);
+}
+
+// An IRI parameter offers the entities whose name or acronym holds what was typed (entity-search).
+function lookup(input, listId) {
+  const list = el("datalist", { id: listId });
+  input.setAttribute("list", listId);
+  input.setAttribute("autocomplete", "off");
+  let timer = null;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    const text = input.value.trim();
+    if (text.length < 2 || text.includes(":")) return;
+    timer = setTimeout(async () => {
+      const rows = await savedRows("entity-search", { text }).catch(() => []);
+      const seen = new Set();
+      list.replaceChildren(...rows.filter((row) => !seen.has(row.entity) && seen.add(row.entity)).slice(0, 20)
+        .map((row) => el("option", { value: compact(row.entity), label: `${row.label} (${row.kind})` })));
+    }, 250);
+  });
+  return list; // a datalist draws no box, so it takes no cell of the form's grid
 }
 
 async function runSaved(form, keepView = false) {
