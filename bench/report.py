@@ -148,41 +148,173 @@ def write_markdown(data: dict, out: Path) -> None:
                     else []
                 ),
             ]
-        # serving
-        sp, sr = size.get("serve_probkg"), size.get("serve_rdflib-endpoint")
-        if sp:
-
-            def srow(label, m):
-                if not m or "skipped" in m:
-                    return f"| {label} | {(m or {}).get('skipped', 'not run')} | | | | |"
-                pss = f"{m['pss_mb']:.0f} MiB" if "pss_mb" in m else "-"
-                return (
-                    f"| {label} | {m['rps']:.0f} req/s | {_s(m['p50'])} | {_s(m['p99'])} | {m['errors']} | "
-                    f"{pss} | {m['rss_mb']:.0f} MiB |"
-                )
-
-            after = sp.get("pss_after_queries_mb")
-            lines += [
-                "### Serving: a lookup query from 16 concurrent clients",
-                "",
-                "| server | throughput | p50 | p99 | errors | peak memory while serving (Pss) | sum of peak RSS |",
-                "|---|---|---|---|---|---|---|",
-                srow("`probkg serve` (2 workers)", sp),
-                srow("rdflib-endpoint", sr),
-                "",
-                f"Throughput ratio: {_ratio(sp.get('rps'), (sr or {}).get('rps'), higher_is_better=True)}.",
-                "Memory is of the server and all its processes. Pss (sampled twice a second while serving)"
-                " counts a page that forked workers share once; the sum of each process's peak RSS counts"
-                " it once per process and includes the peak of loading.",
-                *(
-                    [
-                        f"After every saved query had also run once through `/api/queries/`, the Pss of "
-                        f"`probkg serve` was {after:.0f} MiB (a worker that ran a long query is replaced by "
-                        f"a fresh fork; see docs/serving.md)."
-                    ]
-                    if after
-                    else []
-                ),
-                "",
-            ]
+        lines += peers_lines(size)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+PEER_LABELS = {
+    "probkg": "`probkg serve` (2 workers)",
+    "oxigraph-memory": "Oxigraph server, in memory",
+    "oxigraph-disk": "Oxigraph server, on disk",
+    "virtuoso": "Virtuoso 7",
+    "rdflib-endpoint": "rdflib-endpoint",
+}
+QUERY_LABELS = {"lookup": "a lookup", "mid": "`recurring-problems` (mid)", "heavy": "`band-changes` (heavy)"}
+
+
+def _median(xs: list[float]) -> float:
+    xs = sorted(xs)
+    return (xs[(len(xs) - 1) // 2] + xs[len(xs) // 2]) / 2
+
+
+def peer_summary(cells: list[dict]) -> dict:
+    """Medians over a contender's cells for one query (req/s, p99, CPU a request), and the req/s range."""
+    return {
+        "rps": _median([c["rps"] for c in cells]),
+        "rps_min": min(c["rps"] for c in cells),
+        "rps_max": max(c["rps"] for c in cells),
+        "p99": _median([c["p99"] for c in cells]),
+        "cpu_ms": _median([c["cpu_ms"] for c in cells]),
+        "main_cpu_ms": _median([c["main_cpu_ms"] for c in cells]),
+        "errors": sum(c["errors"] for c in cells),
+    }
+
+
+def _verdict(ok: bool | None) -> str:
+    return "not measured" if ok is None else ("met" if ok else "missed")
+
+
+def judge(size: dict) -> list[tuple[str, str, str]]:
+    """Issue 21's targets for one size: (target, what was measured and why, met / missed / not measured)."""
+    peers = size.get("serve_peers") or {}
+    s = {k: {n: peer_summary(c) for n, c in v.items() if c} for k, v in (peers.get("cells") or {}).items()}
+    n = size["n"]
+
+    def cpu(kind: str, name: str) -> str:
+        m = s.get(kind, {}).get(name)
+        return f"{m['cpu_ms']:.2f} ms" if m else "-"
+
+    out = []
+    lk, ox = s.get("lookup", {}).get("probkg"), s.get("lookup", {}).get("oxigraph-memory")
+    ratio = lk["rps"] / ox["rps"] if lk and ox else None
+    out.append(
+        (
+            "lookup throughput at least half of Oxigraph's in-memory server's",
+            f"{lk['rps']:.0f} against {ox['rps']:.0f} req/s ({ratio:.2f}x); CPU a request {cpu('lookup', 'probkg')} "
+            f"(the main process {lk['main_cpu_ms']:.2f} ms) against {cpu('lookup', 'oxigraph-memory')}"
+            if ratio is not None
+            else "-",
+            _verdict(None if ratio is None else ratio >= 0.5),
+        )
+    )
+    out.append(
+        (
+            "lookup p99 under 10 ms at 16 connections",
+            f"p99 {lk['p99'] * 1000:.1f} ms (median over rounds)" if lk else "-",
+            _verdict(None if not lk else lk["p99"] < 0.010),
+        )
+    )
+    for kind in ("mid", "heavy"):
+        a, b = s.get(kind, {}).get("probkg"), s.get(kind, {}).get("oxigraph-memory")
+        r = b["rps"] / a["rps"] if a and b and a["rps"] else None
+        out.append(
+            (
+                f"{QUERY_LABELS[kind]} within 1.25x of Oxigraph's server",
+                f"{a['rps']:.1f} against {b['rps']:.1f} req/s (Oxigraph {r:.2f}x); CPU a request "
+                f"{cpu(kind, 'probkg')} against {cpu(kind, 'oxigraph-memory')}"
+                if r is not None
+                else "-",
+                _verdict(None if r is None else r <= 1.25),
+            )
+        )
+    rd = s.get("lookup", {}).get("rdflib-endpoint")
+    r = lk["rps"] / rd["rps"] if lk and rd else None
+    out.append(
+        (
+            "lookups at least 5x rdflib-endpoint",
+            f"{r:.1f}x; CPU a request {cpu('lookup', 'probkg')} against {cpu('lookup', 'rdflib-endpoint')}"
+            if r is not None
+            else "-",
+            _verdict(None if r is None else r >= 5),
+        )
+    )
+    if n >= 5000:
+        qo = (size.get("queries_oxigraph") or {}).get("queries") or {}
+        slow = {k: v for k, v in qo.items() if "p50" not in v or v["p50"] >= 1}
+        worst = max(qo, key=lambda k: qo[k].get("p50", float("inf")), default=None)
+        out.append(
+            (
+                "every saved query p50 under 1 s at N = 5,000 (in process, the queries step)",
+                f"slowest: {worst} {_s(qo[worst].get('p50'))}"
+                + (f"; over 1 s: {', '.join(sorted(slow))}" if slow else "")
+                if worst
+                else "-",
+                _verdict(None if not qo else not slow),
+            )
+        )
+        after = peers.get("pss_after_queries_mb")
+        out.append(
+            (
+                "Pss under 1.5 GB at N = 5,000 after every saved query has run once",
+                f"{after:.0f} MiB" if after else "-",
+                _verdict(None if not after else after * 1024**2 < 1.5e9),
+            )
+        )
+    return out
+
+
+def peers_lines(size: dict) -> list[str]:
+    """The side-by-side serving tables of one size, and the targets judged on them."""
+    peers = size.get("serve_peers")
+    if not peers:
+        return []
+    lines = [
+        f"### Serving side by side: {peers['clients']} wrk connections, {peers['seconds']:g} s a cell, "
+        f"{peers['repeats']} interleaved round(s)",
+        "",
+        "Medians over the rounds (req/s with its range). CPU a request is the server's whole process tree,"
+        " from a cell's start until the tree was idle again, over the answered requests. The ratio is"
+        " `probkg serve`'s req/s over the contender's (above 1x: probkg is faster).",
+        "",
+    ]
+    for kind, label in QUERY_LABELS.items():
+        cells = (peers.get("cells") or {}).get(kind) or {}
+        ours = peer_summary(cells["probkg"]) if cells.get("probkg") else None
+        lines += [
+            f"**{label}**",
+            "",
+            "| server | req/s (range) | p99 | errors | CPU a request | rows | probkg / this |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for name, info in (peers.get("contenders") or {}).items():
+            if "skipped" in info:
+                lines.append(f"| {PEER_LABELS[name]} | not run: {info['skipped'].splitlines()[-1]} | | | | | |")
+                continue
+            if not cells.get(name):
+                lines.append(f"| {PEER_LABELS[name]} | {info['probe'].get(kind, '-')} | | | | | |")
+                continue
+            m = peer_summary(cells[name])
+            ratio = f"{ours['rps'] / m['rps']:.2f}x" if ours and m["rps"] else "-"
+            lines.append(
+                f"| {PEER_LABELS[name]} | {m['rps']:.1f} ({m['rps_min']:.1f} to {m['rps_max']:.1f}) | "
+                f"{_s(m['p99'])} | {m['errors']} | {m['cpu_ms']:.2f} ms | {info['rows'].get(kind, '-')} | {ratio} |"
+            )
+        lines.append("")
+    lines += [
+        "**Memory** (MiB; Pss of each server's process tree, peak sampled twice a second)",
+        "",
+        "| server | startup with load | peak Pss | Pss at the end | sum of peak RSS |",
+        "|---|---|---|---|---|",
+    ]
+    for name, info in (peers.get("contenders") or {}).items():
+        if "pss_mb" in info:
+            lines.append(
+                f"| {PEER_LABELS[name]} | {info['startup']:.1f} s | {info['pss_mb']:.0f} | {info['pss_end_mb']:.0f} | "
+                f"{info['rss_mb']:.0f} |"
+            )
+    after = peers.get("pss_after_queries_mb")
+    if after:
+        lines += ["", f"`probkg serve` after every saved query had run once through `/api/queries/`: {after:.0f} MiB."]
+    lines += ["", "**Targets of issue 21**", "", "| target | measured | verdict |", "|---|---|---|"]
+    lines += [f"| {t} | {m} | {v} |" for t, m, v in judge(size)]
+    return lines + [""]

@@ -19,10 +19,15 @@ next to its baseline as a ratio:
 * validation: `probkg validate` against a plain pyshacl run over the same files and
   shapes, and against Apache Jena's SHACL (Debian's package, scripts/setup.d/jena.sh);
   with the seeded defects found by each;
-* serving (at the `--serve-at` sizes, 1,000 and 5,000): `probkg serve` answering one lookup query from 16 concurrent clients
-  (wrk's keep-alive connections, `bench/serve_load.py`) against rdflib-endpoint
-  serving the same files (when that package is installed: `pip install -e '.[bench]'`),
-  with the memory of each server and all its processes (Pss, sampled while serving).
+* serving (at the `--serve-at` sizes, 1,000 and 5,000; `bench/peers.py`): `probkg serve`
+  side by side with Oxigraph's own server (in memory and on disk), Virtuoso and
+  rdflib-endpoint (`pip install -e '.[bench]'` brings the Oxigraph CLI and
+  rdflib-endpoint), a lookup, `recurring-problems` and `band-changes` from 16 wrk
+  connections, interleaved and repeated (`--serve-repeats`), with the CPU a request
+  and the memory (Pss) of each server's process tree.
+
+`--quick` checks the whole harness in a few minutes (N = 100, serving included,
+3 s cells, one round); its figures say nothing about the targets.
 
 Nothing here asserts a time: the figures go to bench/RESULTS.md and the targets
 are judged there.
@@ -43,9 +48,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -261,157 +263,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_http(url: str, deadline: float, proc: subprocess.Popen | None = None) -> bool:
-    while time.monotonic() < deadline and (proc is None or proc.poll() is None):
-        try:
-            with urllib.request.urlopen(url, timeout=5) as r:
-                if r.status == 200:
-                    return True
-        except Exception:
-            time.sleep(0.5)
-    return False
-
-
-def load_test(url: str, clients: int, seconds: float) -> dict:
-    """`clients` keep-alive connections of wrk sending LOOKUP for `seconds` (`serve_load.wrk_load`).
-
-    wrk is a C client, so the two cores go to the server under test rather than to
-    Python client threads, which took as much CPU a request as the server itself.
-    """
-    from serve_load import wrk_load
-
-    r = wrk_load(f"{url}?{urllib.parse.urlencode({'query': LOOKUP})}", clients, seconds, int(seconds) * 20_000)
-    return {
-        "requests": r["ok"],
-        "errors": r["errors"],
-        "rps": r["throughput"],
-        "p50": r["p50"] / 1000,
-        "p99": r["p99"] / 1000,
-        "capped": r["capped"],
-        "client": f"wrk, 1 thread, {clients} connections",
-    }
-
-
-def _tree(pid: int) -> list[int]:
-    """The process and all its descendants (`probkg serve`'s workers are its grandchildren)."""
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        try:
-            for task in Path(f"/proc/{p}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            pass
-    return out
-
-
-def _proc_kib(pid: int, name: str, field: str) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def tree_memory(pid: int) -> dict:
-    """MiB of a process tree: the sum of each process's peak RSS (VmHWM), which counts a page
-    shared by forked processes once per process, and the sum of their proportional set size
-    (Pss) now, which counts it once in all."""
-    pids = _tree(pid)
-    return {
-        "hwm_mb": sum(_proc_kib(p, "status", "VmHWM") for p in pids) / 1024,
-        "pss_mb": sum(_proc_kib(p, "smaps_rollup", "Pss") for p in pids) / 1024,
-    }
-
-
-class PeakPss(threading.Thread):
-    """Samples a process tree's Pss twice a second; the kernel keeps no peak of it."""
-
-    def __init__(self, pid: int) -> None:
-        super().__init__(daemon=True)
-        self.pid, self.peak, self.stop = pid, 0.0, threading.Event()
-
-    def run(self) -> None:
-        while not self.stop.wait(0.5):
-            self.peak = max(self.peak, tree_memory(self.pid)["pss_mb"])
-
-
-def serve_bench(root: Path, which: str, clients: int, seconds: float, work: Path) -> dict:
-    port = free_port()
-    if which == "probkg":
-        argv = [
-            str(ROOT / ".venv" / "bin" / "probkg"),
-            "--root",
-            str(root),
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-            "--queue",
-            "64",
-        ]
-        url = f"http://127.0.0.1:{port}/sparql"
-    else:
-        exe = Path(PY).parent / "rdflib-endpoint"
-        if not exe.exists():
-            return {"skipped": "rdflib-endpoint is not installed (pip install -e '.[bench]')"}
-        data = work / "all.nt"
-        if not data.exists():
-            import pyoxigraph as ox
-
-            from probkg.core.paths import Layout
-            from probkg.rdf.store import load
-
-            store = load(lay=Layout(root)).store
-            data.write_bytes(
-                ox.serialize(
-                    [ox.Triple(q.subject, q.predicate, q.object) for q in store], format=ox.RdfFormat.N_TRIPLES
-                )
-            )
-        argv = [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), str(data)]
-        url = f"http://127.0.0.1:{port}/"  # rdflib-endpoint answers SPARQL at its root
-    log = (work / f"serve-{which}.log").open("wb")
-    proc = _spawn(argv, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        t0 = time.monotonic()
-        probe = f"{url}?{urllib.parse.urlencode({'query': 'ASK {}'})}"
-        if not _wait_http(probe, time.monotonic() + 600, proc):
-            return {"skipped": f"{which} did not come up; see {log.name}"}
-        started = time.monotonic() - t0
-        sampler = PeakPss(proc.pid)
-        sampler.start()
-        load_test(url, 2, 2.0)  # warm-up
-        result = load_test(url, clients, seconds)
-        sampler.stop.set()
-        sampler.join()
-        memory = tree_memory(proc.pid)
-        result.update(startup=started, rss_mb=memory["hwm_mb"], pss_mb=max(sampler.peak, memory["pss_mb"]))
-        if which == "probkg":  # then every saved query once: the workers' pages that a full scan touches
-            from probkg.sparql.catalogue import catalogue
-
-            for name in catalogue(root / "queries"):
-                try:
-                    with urllib.request.urlopen(url.removesuffix("/sparql") + f"/api/queries/{name}", timeout=120) as r:
-                        r.read()
-                except urllib.error.HTTPError as exc:  # 422 past --max-rows: the query still ran
-                    exc.read()
-            result["pss_after_queries_mb"] = tree_memory(proc.pid)["pss_mb"]
-        return result
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        _CHILDREN.discard(proc.pid)
-        log.close()
-
-
 def jena_validate(root: Path, work: Path, timeout: float) -> dict:
     cp_file = ROOT / ".cache" / "jena" / "classpath"
     if not cp_file.exists():
@@ -516,9 +367,11 @@ def bench_size(n: int, args) -> dict:
         res["validate_jena"] = jena_validate(root, work, args.timeout)
 
     if "serve" in steps and not args.skip_serve and n in {int(x) for x in args.serve_at.split(",")}:
-        for which in ("probkg", "rdflib-endpoint"):
-            say(f"serve {which}")
-            res[f"serve_{which}"] = serve_bench(root, which, 16, args.serve_seconds, work)
+        from peers import compare
+
+        res["serve_peers"] = compare(
+            root, work, _spawn, free_port, 16, args.serve_seconds, args.serve_repeats, args.probe_timeout, say
+        )
     return res
 
 
@@ -536,7 +389,19 @@ def main() -> None:
         default="1000,5000",
         help="Comma-separated sizes at which to measure serving (throughput, and peak memory).",
     )
-    parser.add_argument("--serve-seconds", type=float, default=20.0)
+    parser.add_argument("--serve-seconds", type=float, default=10.0, help="Seconds of each wrk cell.")
+    parser.add_argument("--serve-repeats", type=int, default=3, help="Interleaved rounds of the serving cells.")
+    parser.add_argument(
+        "--probe-timeout",
+        type=float,
+        default=90.0,
+        help="Seconds a server may take to answer a query once before it is left out of that query's cells.",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="A small check of the whole harness: N = 100 only, serving there too, 3 s cells, one round.",
+    )
     parser.add_argument("--skip-validation", action="store_true")
     parser.add_argument(
         "--pyshacl-timeout",
@@ -560,6 +425,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=HERE / "out" / "results.json")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
+    if args.quick:
+        args.sizes, args.serve_at, args.serve_seconds, args.serve_repeats = "100", "100", 3.0, 1
 
     if args.task:
         r = args.rest
