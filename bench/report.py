@@ -162,9 +162,14 @@ PEER_LABELS = {
 QUERY_LABELS = {"lookup": "a lookup", "mid": "`recurring-problems` (mid)", "heavy": "`band-changes` (heavy)"}
 
 
-def _median(xs: list[float]) -> float:
-    xs = sorted(xs)
-    return (xs[(len(xs) - 1) // 2] + xs[len(xs) // 2]) / 2
+def _median(values: list[float | None]) -> float | None:
+    """The median of the values that exist (a cell with no answer has no CPU a request)."""
+    xs = sorted(x for x in values if x is not None)
+    return (xs[(len(xs) - 1) // 2] + xs[len(xs) // 2]) / 2 if xs else None
+
+
+def _ms(x: float | None) -> str:
+    return "-" if x is None else f"{x:.2f} ms"
 
 
 def peer_summary(cells: list[dict]) -> dict:
@@ -192,7 +197,7 @@ def judge(size: dict) -> list[tuple[str, str, str]]:
 
     def cpu(kind: str, name: str) -> str:
         m = s.get(kind, {}).get(name)
-        return f"{m['cpu_ms']:.2f} ms" if m else "-"
+        return _ms(m["cpu_ms"]) if m else "-"
 
     out = []
     lk, ox = s.get("lookup", {}).get("probkg"), s.get("lookup", {}).get("oxigraph-memory")
@@ -201,7 +206,7 @@ def judge(size: dict) -> list[tuple[str, str, str]]:
         (
             "lookup throughput at least half of Oxigraph's in-memory server's",
             f"{lk['rps']:.0f} against {ox['rps']:.0f} req/s ({ratio:.2f}x); CPU a request {cpu('lookup', 'probkg')} "
-            f"(the main process {lk['main_cpu_ms']:.2f} ms) against {cpu('lookup', 'oxigraph-memory')}"
+            f"(the main process {_ms(lk['main_cpu_ms'])}) against {cpu('lookup', 'oxigraph-memory')}"
             if ratio is not None
             else "-",
             _verdict(None if ratio is None else ratio >= 0.5),
@@ -295,22 +300,28 @@ def peers_lines(size: dict) -> list[str]:
                 continue
             m = peer_summary(cells[name])
             ratio = f"{ours['rps'] / m['rps']:.2f}x" if ours and m["rps"] else "-"
+            rate = (
+                f"{m['rps']:.1f} ({m['rps_min']:.1f} to {m['rps_max']:.1f})"
+                if m["rps_max"]
+                else f"no answer within a {peers['seconds']:g} s cell"
+            )
             lines.append(
-                f"| {PEER_LABELS[name]} | {m['rps']:.1f} ({m['rps_min']:.1f} to {m['rps_max']:.1f}) | "
-                f"{_s(m['p99'])} | {m['errors']} | {m['cpu_ms']:.2f} ms | {info['rows'].get(kind, '-')} | {ratio} |"
+                f"| {PEER_LABELS[name]} | {rate} | {_s(m['p99']) if m['rps_max'] else '-'} | {m['errors']} | "
+                f"{_ms(m['cpu_ms'])} | {info['rows'].get(kind, '-')} | {ratio} |"
             )
         lines.append("")
     lines += [
-        "**Memory** (MiB; Pss of each server's process tree, peak sampled twice a second)",
+        "**Memory** (MiB; Pss of each server's process tree, peak sampled twice a second; a restart,"
+        " after a probe with no answer or a cell that left the server busy, starts a fresh process)",
         "",
-        "| server | startup with load | peak Pss | Pss at the end | sum of peak RSS |",
-        "|---|---|---|---|---|",
+        "| server | startup with load | peak Pss | Pss at the end | sum of peak RSS | restarts |",
+        "|---|---|---|---|---|---|",
     ]
     for name, info in (peers.get("contenders") or {}).items():
         if "pss_mb" in info:
             lines.append(
                 f"| {PEER_LABELS[name]} | {info['startup']:.1f} s | {info['pss_mb']:.0f} | {info['pss_end_mb']:.0f} | "
-                f"{info['rss_mb']:.0f} |"
+                f"{info['rss_mb']:.0f} | {info.get('restarts', 0)} |"
             )
     after = peers.get("pss_after_queries_mb")
     if after:
