@@ -159,41 +159,6 @@ def wait_http(url: str, deadline: float, proc: subprocess.Popen) -> bool:
     return False
 
 
-def virtuoso_ini(folder: Path, sql_port: int, http_port: int, buffers: int) -> str:
-    """Like tests/test_virtuoso.py's, but sized to hold the benchmark's data in memory
-    (`buffers` 8 KiB pages) and taking all wrk's connections at once, not 10."""
-    return f"""\
-[Database]
-DatabaseFile = {folder}/virtuoso.db
-ErrorLogFile = {folder}/virtuoso.log
-LockFile = {folder}/virtuoso.lck
-TransactionFile = {folder}/virtuoso.trx
-xa_persistent_file = {folder}/virtuoso.pxa
-Striping = 0
-
-[TempDatabase]
-DatabaseFile = {folder}/virtuoso-temp.db
-TransactionFile = {folder}/virtuoso-temp.trx
-
-[Parameters]
-ServerPort = 127.0.0.1:{sql_port}
-DisableUnixSocket = 1
-ServerThreads = 20
-NumberOfBuffers = {buffers}
-MaxDirtyBuffers = {buffers * 3 // 4}
-DirsAllowed = {folder}
-
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerThreads = 20
-MaxClientConnections = 32
-
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 300
-"""
-
-
 @dataclass
 class Server:
     """One running contender: its process group, query URL and log."""
@@ -282,7 +247,10 @@ def start(name: str, root: Path, work: Path, spawn: Callable[..., subprocess.Pop
         shutil.copy(nt, folder / "all.nt")
         sql_port = port + 1 if port < 65535 else port - 1
         buffers = max(20_000, nt.stat().st_size // 8192 * 2)  # about twice the N-Triples' size in pages
-        (folder / "virtuoso.ini").write_text(virtuoso_ini(folder, sql_port, port, buffers), encoding="utf-8")
+        sys.path.insert(0, str(ROOT / "tests"))  # one writer of virtuoso.ini for the test and the benchmark
+        from support.virtuoso import config
+
+        (folder / "virtuoso.ini").write_text(config(folder, sql_port, port, buffers, 32), encoding="utf-8")
         argv = [exe, "+foreground", "+configfile", str(folder / "virtuoso.ini")]
         url = f"http://{host}/sparql"
 
@@ -430,6 +398,11 @@ def compare(
                     info["probe"][kind] = f"no answer in {probe_timeout:.0f} s"
                     left_out.add((name, kind))
                     restart(name, f"no answer to {kind} in {probe_timeout:.0f} s")
+        from serve_load import wrk_load
+
+        for server in servers.values():  # warm-up: connections, caches, the workers' first requests
+            wrk_load(f"{server.url}?{urllib.parse.urlencode({'query': texts['lookup']})}", 2, 1.0, 20_000)
+            wait_idle(server.proc.pid, DRAIN_LIMIT)
         for round_ in range(repeats):
             order = [n for n in CONTENDERS if n in servers]
             order = order[round_ % len(order) :] + order[: round_ % len(order)] if order else order
@@ -449,6 +422,8 @@ def compare(
             for name in catalogue(root / "queries"):
                 get(f"{base}/api/queries/{name}", 300)  # a 422 past --max-rows still ran the query
             out["pss_after_queries_mb"] = tree_memory(servers["probkg"].proc.pid)["pss_mb"]
+            status, body = get(f"{base}/health", 30, "application/json")  # the pool: deaths, restarts, recycles
+            out["contenders"]["probkg"]["health"] = json.loads(body) if status == 200 else f"HTTP {status}"
         for name, server in servers.items():
             memory = tree_memory(server.proc.pid)
             samplers[name].stop.set()

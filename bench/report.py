@@ -326,6 +326,10 @@ def peers_lines(size: dict) -> list[str]:
     after = peers.get("pss_after_queries_mb")
     if after:
         lines += ["", f"`probkg serve` after every saved query had run once through `/api/queries/`: {after:.0f} MiB."]
+    health = ((peers.get("contenders") or {}).get("probkg") or {}).get("health")
+    if isinstance(health, dict):
+        pool = ", ".join(f"{k} {v}" for k, v in sorted(health.items()) if isinstance(v, int | float | str))
+        lines += ["", f"`probkg serve`'s `/health` at the end: {pool}."]
     lines += ["", "**Targets of issue 21**", "", "| target | measured | verdict |", "|---|---|---|"]
     lines += [f"| {t} | {m} | {v} |" for t, m, v in judge(size)]
     return lines + [""]

@@ -19,7 +19,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -30,6 +29,7 @@ from probkg.core.paths import layout
 from probkg.release.upload import local_counts, remote_counts
 from probkg.sparql.catalogue import catalogue
 from probkg.sparql.engines import OxigraphEngine, RemoteEngine
+from support.virtuoso import config
 from test_engines_agree import canonical
 
 VIRTUOSO = shutil.which("virtuoso-t")
@@ -63,42 +63,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def config(folder: Path, sql_port: int, http_port: int) -> str:
-    return f"""\
-[Database]
-DatabaseFile = {folder}/virtuoso.db
-ErrorLogFile = {folder}/virtuoso.log
-LockFile = {folder}/virtuoso.lck
-TransactionFile = {folder}/virtuoso.trx
-xa_persistent_file = {folder}/virtuoso.pxa
-ErrorLogLevel = 7
-FileExtend = 200
-Striping = 0
-
-[TempDatabase]
-DatabaseFile = {folder}/virtuoso-temp.db
-TransactionFile = {folder}/virtuoso-temp.trx
-
-[Parameters]
-ServerPort = 127.0.0.1:{sql_port}
-DisableUnixSocket = 1
-ServerThreads = 10
-CheckpointInterval = 60
-NumberOfBuffers = 20000
-MaxDirtyBuffers = 15000
-DirsAllowed = {folder}
-
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerThreads = 10
-MaxClientConnections = 10
-
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 120
-"""
 
 
 def _ready(endpoint: str) -> bool:
