@@ -193,15 +193,19 @@ def dump(root: Path, work: Path) -> tuple[Path, Path]:
         from probkg.rdf.store import load
 
         store = load(lay=Layout(root)).store
-        nq.write_bytes(ox.serialize(store, format=ox.RdfFormat.N_QUADS))
+        nq.write_bytes(ox.serialize(store, format=ox.RdfFormat.N_QUADS) or b"")
         nt.write_bytes(
             ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in store], format=ox.RdfFormat.N_TRIPLES)
+            or b""
         )
     return nq, nt
 
 
-def start(name: str, root: Path, work: Path, spawn: Callable[..., subprocess.Popen], port: int) -> Server:
+def start(
+    name: str, root: Path, work: Path, spawn: Callable[..., subprocess.Popen], free_port: Callable[[], int]
+) -> Server:
     """Start one contender, loaded and answering; raises RuntimeError if it does not come up."""
+    port = free_port()
     nq, nt = dump(root, work)
     log = work / f"serve-{name}.log"
     out = log.open("wb")
@@ -238,20 +242,22 @@ def start(name: str, root: Path, work: Path, spawn: Callable[..., subprocess.Pop
                 )
             argv = [str(exe), "serve-read-only", "--location", str(db), "--bind", host, "--union-default-graph"]
     elif name == "virtuoso":
-        exe, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
-        if exe is None or isql is None:
+        virtuoso, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
+        if virtuoso is None or isql is None:
             raise RuntimeError("virtuoso-opensource-7-bin is not installed")
         folder = work / "virtuoso"
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir()
         shutil.copy(nt, folder / "all.nt")
-        sql_port = port + 1 if port < 65535 else port - 1
+        sql_port = free_port()
+        while sql_port == port:
+            sql_port = free_port()
         buffers = max(20_000, nt.stat().st_size // 8192 * 2)  # about twice the N-Triples' size in pages
         sys.path.insert(0, str(ROOT / "tests"))  # one writer of virtuoso.ini for the test and the benchmark
         from support.virtuoso import config
 
         (folder / "virtuoso.ini").write_text(config(folder, sql_port, port, buffers, 32), encoding="utf-8")
-        argv = [exe, "+foreground", "+configfile", str(folder / "virtuoso.ini")]
+        argv = [virtuoso, "+foreground", "+configfile", str(folder / "virtuoso.ini")]
         url = f"http://{host}/sparql"
 
         def after() -> None:
@@ -360,7 +366,7 @@ def compare(
     out: dict = {"clients": clients, "seconds": seconds, "repeats": repeats, "contenders": {}, "cells": {}}
 
     def up(name: str) -> None:
-        servers[name] = start(name, root, work, spawn, free_port())
+        servers[name] = start(name, root, work, spawn, free_port)
         samplers[name] = PeakPss(servers[name].proc.pid)
         samplers[name].start()
 
