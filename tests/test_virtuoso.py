@@ -24,7 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 from probkg.cli import main
-from probkg.core.errors import EXIT_BAD_INPUT
+from probkg.core.errors import EXIT_BAD_INPUT, InputError
 from probkg.core.paths import layout
 from probkg.release.upload import local_counts, remote_counts
 from probkg.sparql.catalogue import catalogue
@@ -40,6 +40,13 @@ SAVED = catalogue(layout().queries)
 # Saved queries Virtuoso 7.2.5 (07.20.3229) answers differently from Oxigraph and
 # rdflib. Each is a server-side defect or a portability problem of the query,
 # diagnosed on this data. They are reported as xfail when they differ.
+KNOWN_VIRTUOSO_ERRORS = {
+    # A property path from a VALUES-bound IRI beside two grouped sub-selects; Oxigraph, rdflib
+    # and the endpoint answer it (tests/test_engines_agree.py, tests/test_endpoint_agrees.py).
+    "bodies-in-region": "SP031: SPARQL compiler: Internal error: ssg_print_rvr_fixed_val",
+}
+"""Saved queries Virtuoso 7 refuses with an internal error of its own: the message it gives."""
+
 KNOWN_VIRTUOSO_DIFFERENCES = {
     "programme-waiting-lists": "Virtuoso returns no rows for `?x a ?class . ?class rdfs:subClassOf* C` "
     "(the path alone answers correctly); cf. openlink/virtuoso-opensource#704",
@@ -187,7 +194,12 @@ def test_every_saved_query_answers_the_same_on_virtuoso(loaded, embedded, name: 
     query = SAVED[name]
     bindings = query.bind({})
     local = embedded.run(query.text, bindings)
-    remote = RemoteEngine(loaded).run(query.text, bindings)
+    try:
+        remote = RemoteEngine(loaded).run(query.text, bindings)
+    except InputError as exc:
+        if name in KNOWN_VIRTUOSO_ERRORS and KNOWN_VIRTUOSO_ERRORS[name] in str(exc):
+            pytest.xfail(f"Virtuoso's own SPARQL compiler fails: {KNOWN_VIRTUOSO_ERRORS[name]}")
+        raise
     same = remote.variables == local.variables and canonical(remote) == canonical(local)
     if not same and name in KNOWN_VIRTUOSO_DIFFERENCES:
         # Not a strict xfail: Virtuoso answers some of these right on a fresh server
