@@ -131,3 +131,25 @@ def test_the_sparql_editor(page, server, tmp_path) -> None:
     page.wait_for_selector("#results .error")
     assert "SERVICE is not accepted" in page.inner_text("#results .error")
     assert "403" in page.inner_text("#status")
+
+
+def test_a_graph_query_offers_rdf_downloads_not_csv(page, server) -> None:
+    page.goto(server.url + "/#sparql")
+    editor = page.locator("#editor")
+    # "select" in a comment and "#" in a prefix IRI must not decide the form
+    editor.fill(
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n# select the rating\n"
+        "DESCRIBE rating:2025-wales-region-2-6"
+    )
+    assert not page.is_visible("#sparql-csv") and page.is_visible("#sparql-turtle")
+    for fmt, media in (
+        ("turtle", "text/turtle"),
+        ("ntriples", "application/n-triples"),
+        ("jsonld", "application/ld+json"),
+    ):
+        href = page.get_attribute(f"#sparql-{fmt}", "href")
+        response = page.request.get(server.url + href)
+        assert response.status == 200 and response.headers["content-type"].startswith(media)
+        assert "band-good" in response.text()  # 004: "| R 2.6 Victim work | Good |"
+    editor.fill("SELECT ?band WHERE { rating:2025-wales-region-2-6 pko:band/skos:prefLabel ?band }")
+    assert page.is_visible("#sparql-csv") and not page.is_visible("#sparql-turtle")

@@ -158,9 +158,25 @@ async function runSaved(form) {
 
 // --- SPARQL editor -----------------------------------------------------------------
 
+// The form of a query (SELECT, ASK, CONSTRUCT or DESCRIBE): its first such keyword once
+// IRIs, strings and comments are taken out (a prefix IRI may hold "#", a comment "select").
+function queryForm(text) {
+  const bare = text.replace(/<[^<>\s]*>/g, " ").replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, " ")
+    .replace(/#.*$/gm, " ");
+  const match = bare.match(/\b(select|ask|construct|describe)\b/i);
+  return match ? match[1].toUpperCase() : "SELECT";
+}
+
+// A graph (CONSTRUCT, DESCRIBE) has no CSV: the download links offer its RDF syntaxes instead.
 function updateSparqlLinks() {
   const query = $("editor").value;
+  const graph = ["CONSTRUCT", "DESCRIBE"].includes(queryForm(query));
+  $("sparql-csv").hidden = graph;
+  $("sparql-rdf").hidden = !graph;
   $("sparql-csv").href = `/sparql?${new URLSearchParams({ query, format: "csv" })}`;
+  for (const format of ["turtle", "ntriples", "jsonld"]) {
+    $(`sparql-${format}`).href = `/sparql?${new URLSearchParams({ query, format })}`;
+  }
   $("sparql-share").href = `/?${new URLSearchParams({ query })}`;
 }
 
