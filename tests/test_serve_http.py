@@ -205,3 +205,16 @@ def test_void_is_linked_from_the_service_description(client, server) -> None:
     served = ox.Dataset(ox.parse(path=str(dataset_copy()), format=ox.RdfFormat.TRIG))
     assert int(next(void.objects(dataset, VOID.triples))) == len(served)
     assert json.loads(r.text)
+
+
+def test_probkg_query_writes_an_endpoints_graph(server) -> None:
+    from click.testing import CliRunner
+
+    from probkg.cli import main
+
+    result = CliRunner().invoke(
+        main, ["query", "-q", f"DESCRIBE <{RATING}>", "--endpoint", server.url + "/sparql", "--format", "nt"]
+    )
+    assert result.exit_code == 0, result.output
+    graph = rdflib.Graph().parse(data=result.output, format="nt")
+    assert (rdflib.URIRef(RATING), rdflib.URIRef(BAND), rdflib.URIRef(GOOD)) in graph

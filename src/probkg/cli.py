@@ -18,9 +18,9 @@ from probkg.core.paths import Layout, layout, resolve
 from probkg.core.tables import table
 from probkg.rdf.store import load
 from probkg.release import build as build_mod
-from probkg.sparql import engines
+from probkg.sparql import engines, formats
 from probkg.sparql.catalogue import SavedQuery, catalogue, parse_params
-from probkg.sparql.results import FORMATS, ResultSet, render
+from probkg.sparql.results import FORMATS, GRAPH_FORMATS, ResultSet, render
 from probkg.views import export as export_mod
 from probkg.views import graphs as views
 from probkg.views import netstats
@@ -142,7 +142,14 @@ def check_evidence(lay: Layout, files: tuple[Path, ...], sources: Path | None) -
 @click.argument("name", required=False)
 @click.option("--list", "list_", is_flag=True, help="List the saved queries with their parameters.")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS + GRAPH_FORMATS),
+    default="table",
+    show_default=True,
+    help="SELECT and ASK: table, csv, tsv, json, md; CONSTRUCT and DESCRIBE: turtle (the default), nt, jsonld.",
+)
 @click.option(
     "--file",
     "query_file",
@@ -180,6 +187,8 @@ def query(
 ) -> None:
     """Run a saved query by NAME, a query file, or query text; or --list the saved queries."""
     saved = catalogue(lay.queries)
+    if list_ and fmt in GRAPH_FORMATS:
+        raise InputError("query", f"--list is a table; --format {fmt} is for CONSTRUCT and DESCRIBE results")
     if list_:
         listing = [
             {"name": q.name, "summary": q.summary, "parameters": ", ".join(p.describe() for p in q.params)}
@@ -199,6 +208,9 @@ def query(
         chosen = SavedQuery.read(query_file)
     else:
         chosen = SavedQuery.parse("-q", query_text or "", Path("-q"))
+    graph = engines.query_form(chosen.text) in ("CONSTRUCT", "DESCRIBE")
+    if graph != (fmt in GRAPH_FORMATS) and fmt != "table":
+        raise InputError("query", engines.NOT_A_TABLE if graph else engines.NOT_A_GRAPH)
     bindings = chosen.bind(parse_params(params))
     runner: engines.Engine
     if endpoint:
@@ -212,7 +224,12 @@ def query(
         raise InputError(
             "query", f"the graph holds nothing about <{absent[0]}>; check the IRI (entity-search finds one by name)"
         )
-    click.echo(render(runner.run(chosen.text, bindings), fmt), nl=False)
+    if graph:
+        media = formats.FORMAT_NAMES["turtle" if fmt == "table" else fmt]
+        text = formats.write_graph(runner.graph(chosen.text, bindings), media).decode("utf-8")
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        click.echo(render(runner.run(chosen.text, bindings), fmt), nl=False)
 
 
 @main.command("load")
