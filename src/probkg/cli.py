@@ -6,6 +6,8 @@ Exit codes (also in the README): 0 success, 1 a check found defects,
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sys
 from pathlib import Path
 
@@ -26,6 +28,19 @@ from probkg.views import graphs as views
 from probkg.views import netstats
 from probkg.views import plot as plot_mod
 from probkg.views import stats as stats_mod
+
+REPORT_FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help='text for people; json for programs (one JSON object on stdout; README, "Output for programs").',
+)
+
+
+def echo_json(data: object) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 class ProbkgGroup(click.Group):
@@ -62,8 +77,9 @@ def main(ctx: click.Context, root: Path | None) -> None:
     help="Validate the data as `probkg validate` does first; if it does not conform, print the report, "
     "keep the last good build and exit 1.",
 )
+@REPORT_FORMAT
 @click.pass_obj
-def build(lay: Layout, check: bool) -> None:
+def build(lay: Layout, check: bool, fmt: str) -> None:
     """Load the ontology and graph/ and write build/probation.trig and build/void.ttl.
 
     The three builds before it are kept as build/probation.trig.1 (the last) to .3.
@@ -71,10 +87,19 @@ def build(lay: Layout, check: bool) -> None:
     if check:
         report = validate_mod.validate(lay, [])
         if not report.conforms:
-            click.echo(report.render("text"), nl=False, err=True)
+            if fmt == "json":
+                echo_json({"built": False, "report": json.loads(report.render("json"))})
+            else:
+                click.echo(report.render("text"), nl=False, err=True)
             click.echo("not built: the data does not conform; the last good build is kept", err=True)
             sys.exit(EXIT_FAILED_CHECK)
     result = build_mod.build(lay)
+    if fmt == "json":
+        artefacts = {
+            "artefact": str(result.artefact.relative_to(lay.root)),
+            "void": str(result.void.relative_to(lay.root)),
+        }
+        return echo_json({"built": True, **artefacts, "triples": result.triples, "graphs": result.graphs})
     click.echo(
         f"built {result.artefact.relative_to(lay.root)}: {result.triples} triples in {result.graphs} named graphs"
     )
@@ -89,26 +114,38 @@ def build(lay: Layout, check: bool) -> None:
     "overall and per inspection (networkx over the entities view).",
 )
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="Rows per --network table.")
+@REPORT_FORMAT
 @click.pass_obj
-def stats(lay: Layout, network: bool, top: int) -> None:
+def stats(lay: Layout, network: bool, top: int, fmt: str) -> None:
     """Count instances per class and, per inspection, what the graph knows."""
+    if network and fmt == "json":
+        raise InputError("stats", "--network writes text only; --format json gives the counts")
     kg = load(lay=lay)
     if network:
         click.echo(netstats.report(kg, top))
         return
-    click.echo(table(["class", "instances"], stats_mod.class_counts(kg)))
-    click.echo()
-    click.echo(table(["bodies", "count"], stats_mod.body_counts(kg)))
-    click.echo()
-    click.echo(table(["region", "PDUs"], stats_mod.pdus_per_region(kg)))
-    click.echo()
+    classes, bodies, regions = stats_mod.class_counts(kg), stats_mod.body_counts(kg), stats_mod.pdus_per_region(kg)
     rows = stats_mod.inspection_counts(kg)
     cols = ["ratings", "key_questions", "statistics", "recommendations", "strengths", "areas_for_improvement", "claims"]
-    click.echo(
-        table(
-            ["inspection", *cols], [[r["inspection"].rsplit("/", 1)[1], *(r.get(c, "0") for c in cols)] for r in rows]
+    per_inspection = [[r["inspection"].rsplit("/", 1)[1], *(r.get(c, "0") for c in cols)] for r in rows]
+    if fmt == "json":
+        return echo_json(
+            {
+                "classes": [{"class": name, "instances": n} for name, n in classes],
+                "bodies": [{"bodies": what, "count": n} for what, n in bodies],
+                "regions": [{"region": region, "pdus": n} for region, n in regions],
+                "inspections": [
+                    {"inspection": r[0], **dict(zip(cols, map(int, r[1:]), strict=True))} for r in per_inspection
+                ],
+            }
         )
-    )
+    click.echo(table(["class", "instances"], classes))
+    click.echo()
+    click.echo(table(["bodies", "count"], bodies))
+    click.echo()
+    click.echo(table(["region", "PDUs"], regions))
+    click.echo()
+    click.echo(table(["inspection", *cols], per_inspection))
 
 
 @main.command("check-evidence")
@@ -119,8 +156,9 @@ def stats(lay: Layout, network: bool, top: int) -> None:
     default=None,
     help="Folder of corpus documents (default: ../shared/sources beside the project).",
 )
+@REPORT_FORMAT
 @click.pass_obj
-def check_evidence(lay: Layout, files: tuple[Path, ...], sources: Path | None) -> None:
+def check_evidence(lay: Layout, files: tuple[Path, ...], sources: Path | None, fmt: str) -> None:
     """Prove every quote is verbatim in its source and every number is in its quote.
 
     With FILES, check only those (with the ontology and the document list beside them).
@@ -128,6 +166,12 @@ def check_evidence(lay: Layout, files: tuple[Path, ...], sources: Path | None) -
     kg = load(lay.core_files() + [f for f in files if resolve(f) not in lay.core_files()] if files else None, lay)
     failures = evidence.check(kg, sources or lay.sources)
     quotes, cited = evidence.counts(kg)
+    if fmt == "json":
+        found = [dataclasses.asdict(f) for f in sorted(failures, key=str)]
+        echo_json({"quotes": quotes, "cited": cited, "sources": str(sources or lay.sources), "failures": found})
+        if failures:
+            sys.exit(EXIT_FAILED_CHECK)
+        return
     for failure in sorted(failures, key=str):
         click.echo(str(failure))
     if failures:

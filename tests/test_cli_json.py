@@ -1,0 +1,63 @@
+"""`--format json` on the commands that report: build, stats, check-evidence.
+
+The expected figures come from the fixtures written here and in test_evidence.py
+(five quotes, five findings, one statistic), or from counting the artefact's
+quads with pyoxigraph, never from a run of the command under test.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+from click.testing import CliRunner
+
+from probkg.cli import main
+from probkg.core.errors import EXIT_FAILED_CHECK
+from probkg.core.paths import Layout
+from test_build import copy  # noqa: F401  (fixture: a copy of the project)
+from test_evidence import tiny_project  # noqa: F401  (fixture: a project with good and bad facts)
+from test_validate import INVALID
+
+
+def run(root, *args: str):
+    return CliRunner().invoke(main, ["--root", str(root), *args])
+
+
+def test_check_evidence_json_lists_each_failure(tiny_project) -> None:  # noqa: F811
+    tiny, sources = tiny_project
+    result = run(tiny.root, "check-evidence", "--sources", str(sources), "--format", "json")
+    assert result.exit_code == EXIT_FAILED_CHECK
+    report = json.loads(result.stdout)
+    assert report["quotes"] == 5  # quote:ok, altered, anchored, misplaced, num
+    assert report["sources"] == str(sources)
+    failures = {(f["node"], f["file"]) for f in report["failures"]}
+    assert ("quote/altered", "graph/facts.ttl") in failures and ("finding/bare", "graph/facts.ttl") in failures
+    assert all(set(f) == {"node", "problem", "file"} for f in report["failures"])
+
+
+def test_stats_json_counts_classes_and_inspections(tiny_project) -> None:  # noqa: F811
+    tiny, _ = tiny_project
+    result = run(tiny.root, "stats", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    counts = {c["class"]: c["instances"] for c in report["classes"]}
+    assert counts["EvidenceQuote"] == 5 and counts["Finding"] == 5 and counts["Statistic"] == 1
+    assert report["inspections"] == []  # the fixture has no inspection
+    assert run(tiny.root, "stats", "--network", "--format", "json").exit_code == 2
+
+
+def test_build_json_names_the_artefact_and_its_size(copy: Layout) -> None:  # noqa: F811
+    result = run(copy.root, "build", "--no-validate", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["built"] is True
+    assert (report["artefact"], report["void"]) == ("build/probation.trig", "build/void.ttl")
+    dataset = ox.Dataset(ox.parse(path=str(copy.root / report["artefact"]), format=ox.RdfFormat.TRIG))
+    assert report["triples"] == len(dataset)
+    assert report["graphs"] == len({q.graph_name for q in dataset})
+    (copy.graph / "inspections" / "2030-example.ttl").write_text(INVALID, encoding="utf-8")
+    refused = run(copy.root, "build", "--format", "json")
+    assert refused.exit_code == EXIT_FAILED_CHECK
+    failed = json.loads(refused.stdout)
+    assert failed["built"] is False and "2030-example" in json.dumps(failed["report"])
