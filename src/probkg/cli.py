@@ -17,6 +17,7 @@ from probkg.checks import evidence
 from probkg.checks import validate as validate_mod
 from probkg.core.errors import EXIT_FAILED_CHECK, EXIT_SOME_FAILED, InputError, ProbkgError, did_you_mean
 from probkg.core.paths import Layout, layout, resolve
+from probkg.core.progress import reporting
 from probkg.core.tables import table
 from probkg.rdf.store import load
 from probkg.release import build as build_mod
@@ -62,10 +63,21 @@ class ProbkgGroup(click.Group):
     default=None,
     help="Project folder (default: found from the current folder).",
 )
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bars on stderr for loading and uploading (default: when stderr is a terminal).",
+)
 @click.pass_context
-def main(ctx: click.Context, root: Path | None) -> None:
+def main(ctx: click.Context, root: Path | None, progress: bool | None) -> None:
     """probation-kg: build, check and query the probation inspection knowledge graph."""
     ctx.obj = layout(root)
+    if progress if progress is not None else sys.stderr.isatty():
+        ctx.with_resource(reporting(progress_bar))
+
+
+def progress_bar(items, label: str, length: int | None):
+    return click.progressbar(items, length=length, label=label, file=sys.stderr)
 
 
 @main.command()
@@ -182,8 +194,17 @@ def check_evidence(lay: Layout, files: tuple[Path, ...], sources: Path | None, f
         click.echo(f"{cited} facts cite pages outside the corpus; not checkable offline")
 
 
+def complete_saved_query(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of a saved query's name (`_PROBKG_COMPLETE`, see the README)."""
+    try:
+        saved = catalogue(layout(ctx.find_root().params.get("root")).queries)
+    except ProbkgError:
+        return []
+    return [name for name in saved if name.startswith(incomplete)]
+
+
 @main.command()
-@click.argument("name", required=False)
+@click.argument("name", required=False, shell_complete=complete_saved_query)
 @click.option("--list", "list_", is_flag=True, help="List the saved queries with their parameters.")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
 @click.option(

@@ -1,4 +1,4 @@
-"""`--format json` on the commands that report: build, stats, check-evidence.
+"""Output for programs and shells: `--format json` (build, stats, check-evidence), progress, completion.
 
 The expected figures come from the fixtures written here and in test_evidence.py
 (five quotes, five findings, one statistic), or from counting the artefact's
@@ -8,6 +8,8 @@ quads with pyoxigraph, never from a run of the command under test.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 
 import pyoxigraph as ox
 from click.testing import CliRunner
@@ -15,6 +17,7 @@ from click.testing import CliRunner
 from probkg.cli import main
 from probkg.core.errors import EXIT_FAILED_CHECK
 from probkg.core.paths import Layout
+from support.serving import PROBKG
 from test_build import copy  # noqa: F401  (fixture: a copy of the project)
 from test_evidence import tiny_project  # noqa: F401  (fixture: a project with good and bad facts)
 from test_validate import INVALID
@@ -61,3 +64,29 @@ def test_build_json_names_the_artefact_and_its_size(copy: Layout) -> None:  # no
     assert refused.exit_code == EXIT_FAILED_CHECK
     failed = json.loads(refused.stdout)
     assert failed["built"] is False and "2030-example" in json.dumps(failed["report"])
+
+
+def test_progress_only_when_asked_or_on_a_terminal(tiny_project) -> None:  # noqa: F811
+    tiny, _ = tiny_project
+    shown = run(tiny.root, "--progress", "stats")
+    assert shown.exit_code == 0 and "loading" in shown.stderr
+    assert "loading" not in shown.stdout  # stdout stays the report alone
+    quiet = run(tiny.root, "stats")  # CliRunner's stderr is no terminal
+    assert quiet.exit_code == 0 and "loading" not in quiet.stderr
+
+
+def complete(words: str) -> list[str]:
+    """What click's completion answers bash for the command line `words` (its last word being typed)."""
+    env = {**os.environ, "_PROBKG_COMPLETE": "bash_complete", "COMP_WORDS": words}
+    env["COMP_CWORD"] = str(len(words.split()) - (0 if words.endswith(" ") else 1))
+    done = subprocess.run(PROBKG, env=env, capture_output=True, text=True, timeout=60, check=True)
+    return [line.split(",", 1)[1] for line in done.stdout.splitlines()]
+
+
+def test_shell_completion_of_commands_and_saved_queries() -> None:
+    assert "check-evidence" in complete("probkg check")
+    assert complete("probkg query ratings-t") == ["ratings-timeline"]
+    script = subprocess.run(
+        PROBKG, env={**os.environ, "_PROBKG_COMPLETE": "bash_source"}, capture_output=True, text=True, timeout=60
+    )
+    assert "_probkg_completion" in script.stdout
