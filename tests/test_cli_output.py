@@ -1,7 +1,7 @@
 """Output for programs and shells: `--format json` (build, stats, check-evidence), progress, completion.
 
 The expected figures come from the fixtures written here and in test_evidence.py
-(five quotes, five findings, one statistic), or from counting the artefact's
+(eight quotes, six of them with a selector, eight findings, one statistic), or from counting the artefact's
 quads with pyoxigraph, never from a run of the command under test.
 """
 
@@ -32,7 +32,8 @@ def test_check_evidence_json_lists_each_failure(tiny_project) -> None:  # noqa: 
     result = run(tiny.root, "check-evidence", "--sources", str(sources), "--format", "json")
     assert result.exit_code == EXIT_FAILED_CHECK
     report = json.loads(result.stdout)
-    assert report["quotes"] == 5  # quote:ok, altered, anchored, misplaced, num
+    assert report["quotes"] == 6  # with a selector: quote:ok, altered, anchored, misplaced, num, copied
+    assert report["cited"] == 2  # finding:read-on-a-page and finding:copied cite document:page's address
     assert report["sources"] == str(sources)
     failures = {(f["node"], f["file"]) for f in report["failures"]}
     assert ("quote/altered", "graph/facts.ttl") in failures and ("finding/bare", "graph/facts.ttl") in failures
@@ -45,8 +46,10 @@ def test_stats_json_counts_classes_and_inspections(tiny_project) -> None:  # noq
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     counts = {c["class"]: c["instances"] for c in report["classes"]}
-    assert counts["EvidenceQuote"] == 5 and counts["Finding"] == 5 and counts["Statistic"] == 1
+    # quote:ok, altered, anchored, misplaced, num, cite, copied, nowhere; a finding for each but num, plus bare
+    assert counts["EvidenceQuote"] == 8 and counts["Finding"] == 8 and counts["Statistic"] == 1
     assert report["inspections"] == []  # the fixture has no inspection
+    assert {"bodies", "count"} <= set(report["bodies"][0]) and report["regions"] == []
     assert run(tiny.root, "stats", "--network", "--format", "json").exit_code == 2
 
 
