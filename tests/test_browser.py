@@ -160,8 +160,8 @@ def test_the_sparql_editor(page, server, tmp_path) -> None:
     write_query(
         page, "# SELECT in a comment\nPREFIX x: <http://example.org/SELECT#>\nDESCRIBE rating:2025-wales-region-2-6"
     )
-    download = page.get_attribute("#sparql-csv", "href")
-    assert "format=turtle" in download and page.inner_text("#sparql-csv") == "Download Turtle"
+    download = page.get_attribute("#sparql-turtle", "href")
+    assert "format=turtle" in download and page.is_visible("#sparql-turtle")
     with urllib.request.urlopen(server.url + download, timeout=30) as response:
         assert response.headers["Content-Type"].startswith("text/turtle")
         assert b"2025-wales-region-2-6" in response.read()
@@ -192,8 +192,8 @@ def test_the_editor_completes_prefixes_and_terms(page, server, tmp_path) -> None
     assert any(label.startswith("pko:Inspection") for label in labels), labels
     page.keyboard.press("Escape")
     page.keyboard.type(" ; ?p organis")
-    page.wait_for_selector(".cm-tooltip-autocomplete li:has-text('organisation:')")
-    page.keyboard.press("Enter")
+    # Clicked, not Enter: on a busy machine Enter can land before the option list settles.
+    page.click(".cm-tooltip-autocomplete li:has-text('organisation:')")
     assert "?p organisation:" in page.inner_text(".cm-content")
     shot = tmp_path / "editor.png"
     page.screenshot(path=str(shot))
@@ -304,3 +304,25 @@ def test_ontology_terms_have_local_pages(page, server) -> None:
     page.wait_for_selector("#term-label")
     assert page.url == server.url + "/ontology/Inspection"
     assert page.inner_text("#term-label") == "inspection"
+
+
+def test_a_graph_query_offers_rdf_downloads_not_csv(page, server) -> None:
+    open_editor(page, server)
+    # "select" in a comment and "#" in a prefix IRI must not decide the form
+    write_query(
+        page,
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n# select the rating\n"
+        "DESCRIBE rating:2025-wales-region-2-6",
+    )
+    assert not page.is_visible("#sparql-csv") and page.is_visible("#sparql-turtle")
+    for fmt, media in (
+        ("turtle", "text/turtle"),
+        ("ntriples", "application/n-triples"),
+        ("jsonld", "application/ld+json"),
+    ):
+        href = page.get_attribute(f"#sparql-{fmt}", "href")
+        response = page.request.get(server.url + href)
+        assert response.status == 200 and response.headers["content-type"].startswith(media)
+        assert "band-good" in response.text()  # 004: "| R 2.6 Victim work | Good |"
+    write_query(page, "SELECT ?band WHERE { rating:2025-wales-region-2-6 pko:band/skos:prefLabel ?band }")
+    assert page.is_visible("#sparql-csv") and not page.is_visible("#sparql-turtle")

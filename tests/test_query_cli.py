@@ -105,3 +105,32 @@ def test_ad_hoc_queries_from_text_and_file(tmp_path) -> None:
     assert from_file.output == inline.output
     assert run("query", "-q", "SELECT WHERE {").exit_code == EXIT_BAD_INPUT
     assert run("query").exit_code == EXIT_BAD_INPUT
+
+
+RATING = "https://w3id.org/probation-kg/id/rating/2025-wales-region-2-6"
+GOOD = "https://w3id.org/probation-kg/id/vocab/band-good"
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize(
+    "fmt, syntax", [("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("table", "turtle")]
+)
+def test_construct_and_describe_write_rdf(engine: str, fmt: str, syntax: str) -> None:
+    import rdflib
+
+    # 004: "| R 2.6 Victim work | Good |"
+    band = (rdflib.URIRef(RATING), rdflib.URIRef("https://w3id.org/probation-kg/ontology#band"), rdflib.URIRef(GOOD))
+    for text in (f"DESCRIBE <{RATING}>", f"CONSTRUCT WHERE {{ <{RATING}> pko:band ?band }}"):
+        if engine == "rdflib" and text.startswith("DESCRIBE"):
+            continue  # rdflib's DESCRIBE is its own (a concise bounded description); Oxigraph's is tested
+        result = run("query", "-q", text, "--format", fmt, "--engine", engine)
+        assert result.exit_code == 0, result.output
+        assert band in rdflib.Graph().parse(data=result.output, format=syntax)
+
+
+def test_a_graph_format_fits_only_a_graph_and_a_table_format_only_a_table() -> None:
+    select = run("query", "-q", f"SELECT * WHERE {{ <{RATING}> ?p ?o }}", "--format", "nt")
+    assert select.exit_code == EXIT_BAD_INPUT and "CONSTRUCT and DESCRIBE" in select.output
+    describe = run("query", "-q", f"DESCRIBE <{RATING}>", "--format", "csv")
+    assert describe.exit_code == EXIT_BAD_INPUT and "--format turtle" in describe.output
+    assert run("query", "--list", "--format", "turtle").exit_code == EXIT_BAD_INPUT

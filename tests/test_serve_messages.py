@@ -35,9 +35,9 @@ def handler() -> Handler:
 
 def test_every_message_survives_its_frame() -> None:
     messages = [
-        msg.ZygoteReady(1, "netns", ("urn:g",), 3),
+        msg.ZygoteReady(1, "netns", ("urn:g",), 3, "<urn:d> a <urn:c> ."),
         msg.WorkerReady(2),
-        msg.SparqlJob(BAND, (fmt.JSON,), ("csv",), "http://x/sparql", ("urn:g",), None),
+        msg.SparqlJob(BAND, fmt.JSON, ("csv",), "http://x/sparql", ("urn:g",), None),
         msg.SavedQueryJob("ratings-timeline", (("body", ox.NamedNode(RATING)),), fmt.CSV),
         msg.EntityJob(RATING, "html"),
         msg.Ping(),
@@ -65,7 +65,7 @@ def test_a_message_of_the_wrong_type_is_refused() -> None:
 
 
 def test_a_sparql_job_gets_a_result(handler) -> None:
-    reply = handler.handle(msg.SparqlJob(BAND, (fmt.JSON,)))
+    reply = handler.handle(msg.SparqlJob(BAND, fmt.JSON))
     assert isinstance(reply, msg.Result) and reply.media == fmt.JSON and reply.count == 1
     assert [b["band"]["value"] for b in json.loads(reply.body)["results"]["bindings"]] == ["Good"]
 

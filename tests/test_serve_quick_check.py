@@ -32,7 +32,7 @@ def handler() -> worker_ops.Handler:
 
 
 def ask(handler: worker_ops.Handler, query: str) -> msg.Reply:
-    return handler.handle(msg.SparqlJob(query, accept=("application/sparql-results+json",)))
+    return handler.handle(msg.SparqlJob(query, accept="application/sparql-results+json"))
 
 
 def status(reply: msg.Reply) -> int:

@@ -6,6 +6,8 @@ Exit codes (also in the README): 0 success, 1 a check found defects,
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sys
 from pathlib import Path
 
@@ -15,17 +17,31 @@ from probkg.checks import evidence
 from probkg.checks import validate as validate_mod
 from probkg.core.errors import EXIT_FAILED_CHECK, EXIT_SOME_FAILED, InputError, ProbkgError, did_you_mean
 from probkg.core.paths import Layout, layout, resolve
+from probkg.core.progress import reporting
 from probkg.core.tables import table
 from probkg.rdf.store import load
 from probkg.release import build as build_mod
-from probkg.sparql import engines
+from probkg.sparql import engines, formats
 from probkg.sparql.catalogue import SavedQuery, catalogue, parse_params
-from probkg.sparql.results import FORMATS, ResultSet, render
+from probkg.sparql.results import FORMATS, GRAPH_FORMATS, ResultSet, render
 from probkg.views import export as export_mod
 from probkg.views import graphs as views
 from probkg.views import netstats
 from probkg.views import plot as plot_mod
 from probkg.views import stats as stats_mod
+
+REPORT_FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help='text for people; json for programs (one JSON object on stdout; README, "Output for programs").',
+)
+
+
+def echo_json(data: object) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 class ProbkgGroup(click.Group):
@@ -47,10 +63,21 @@ class ProbkgGroup(click.Group):
     default=None,
     help="Project folder (default: found from the current folder).",
 )
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bars on stderr for loading and uploading (default: when stderr is a terminal).",
+)
 @click.pass_context
-def main(ctx: click.Context, root: Path | None) -> None:
+def main(ctx: click.Context, root: Path | None, progress: bool | None) -> None:
     """probation-kg: build, check and query the probation inspection knowledge graph."""
     ctx.obj = layout(root)
+    if progress if progress is not None else sys.stderr.isatty():
+        ctx.with_resource(reporting(progress_bar))
+
+
+def progress_bar(items, label: str, length: int | None):
+    return click.progressbar(items, length=length, label=label, file=sys.stderr)
 
 
 @main.command()
@@ -62,8 +89,9 @@ def main(ctx: click.Context, root: Path | None) -> None:
     help="Validate the data as `probkg validate` does first; if it does not conform, print the report, "
     "keep the last good build and exit 1.",
 )
+@REPORT_FORMAT
 @click.pass_obj
-def build(lay: Layout, check: bool) -> None:
+def build(lay: Layout, check: bool, fmt: str) -> None:
     """Load the ontology and graph/ and write build/probation.trig and build/void.ttl.
 
     The three builds before it are kept as build/probation.trig.1 (the last) to .3.
@@ -71,10 +99,19 @@ def build(lay: Layout, check: bool) -> None:
     if check:
         report = validate_mod.validate(lay, [])
         if not report.conforms:
-            click.echo(report.render("text"), nl=False, err=True)
+            if fmt == "json":
+                echo_json({"built": False, "report": json.loads(report.render("json"))})
+            else:
+                click.echo(report.render("text"), nl=False, err=True)
             click.echo("not built: the data does not conform; the last good build is kept", err=True)
             sys.exit(EXIT_FAILED_CHECK)
     result = build_mod.build(lay)
+    if fmt == "json":
+        artefacts = {
+            "artefact": str(result.artefact.relative_to(lay.root)),
+            "void": str(result.void.relative_to(lay.root)),
+        }
+        return echo_json({"built": True, **artefacts, "triples": result.triples, "graphs": result.graphs})
     click.echo(
         f"built {result.artefact.relative_to(lay.root)}: {result.triples} triples in {result.graphs} named graphs"
     )
@@ -89,26 +126,38 @@ def build(lay: Layout, check: bool) -> None:
     "overall and per inspection (networkx over the entities view).",
 )
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="Rows per --network table.")
+@REPORT_FORMAT
 @click.pass_obj
-def stats(lay: Layout, network: bool, top: int) -> None:
+def stats(lay: Layout, network: bool, top: int, fmt: str) -> None:
     """Count instances per class and, per inspection, what the graph knows."""
+    if network and fmt == "json":
+        raise InputError("stats", "--network writes text only; --format json gives the counts")
     kg = load(lay=lay)
     if network:
         click.echo(netstats.report(kg, top))
         return
-    click.echo(table(["class", "instances"], stats_mod.class_counts(kg)))
-    click.echo()
-    click.echo(table(["bodies", "count"], stats_mod.body_counts(kg)))
-    click.echo()
-    click.echo(table(["region", "PDUs"], stats_mod.pdus_per_region(kg)))
-    click.echo()
+    classes, bodies, regions = stats_mod.class_counts(kg), stats_mod.body_counts(kg), stats_mod.pdus_per_region(kg)
     rows = stats_mod.inspection_counts(kg)
     cols = ["ratings", "key_questions", "statistics", "recommendations", "strengths", "areas_for_improvement", "claims"]
-    click.echo(
-        table(
-            ["inspection", *cols], [[r["inspection"].rsplit("/", 1)[1], *(r.get(c, "0") for c in cols)] for r in rows]
+    per_inspection = [[r["inspection"].rsplit("/", 1)[1], *(r.get(c, "0") for c in cols)] for r in rows]
+    if fmt == "json":
+        return echo_json(
+            {
+                "classes": [{"class": name, "instances": n} for name, n in classes],
+                "bodies": [{"bodies": what, "count": n} for what, n in bodies],
+                "regions": [{"region": region, "pdus": n} for region, n in regions],
+                "inspections": [
+                    {"inspection": r[0], **dict(zip(cols, map(int, r[1:]), strict=True))} for r in per_inspection
+                ],
+            }
         )
-    )
+    click.echo(table(["class", "instances"], classes))
+    click.echo()
+    click.echo(table(["bodies", "count"], bodies))
+    click.echo()
+    click.echo(table(["region", "PDUs"], regions))
+    click.echo()
+    click.echo(table(["inspection", *cols], per_inspection))
 
 
 @main.command("check-evidence")
@@ -119,8 +168,9 @@ def stats(lay: Layout, network: bool, top: int) -> None:
     default=None,
     help="Folder of corpus documents (default: ../shared/sources beside the project).",
 )
+@REPORT_FORMAT
 @click.pass_obj
-def check_evidence(lay: Layout, files: tuple[Path, ...], sources: Path | None) -> None:
+def check_evidence(lay: Layout, files: tuple[Path, ...], sources: Path | None, fmt: str) -> None:
     """Prove every quote is verbatim in its source and every number is in its quote.
 
     With FILES, check only those (with the ontology and the document list beside them).
@@ -128,6 +178,12 @@ def check_evidence(lay: Layout, files: tuple[Path, ...], sources: Path | None) -
     kg = load(lay.core_files() + [f for f in files if resolve(f) not in lay.core_files()] if files else None, lay)
     failures = evidence.check(kg, sources or lay.sources)
     quotes, cited = evidence.counts(kg)
+    if fmt == "json":
+        found = [dataclasses.asdict(f) for f in sorted(failures, key=str)]
+        echo_json({"quotes": quotes, "cited": cited, "sources": str(sources or lay.sources), "failures": found})
+        if failures:
+            sys.exit(EXIT_FAILED_CHECK)
+        return
     for failure in sorted(failures, key=str):
         click.echo(str(failure))
     if failures:
@@ -138,11 +194,27 @@ def check_evidence(lay: Layout, files: tuple[Path, ...], sources: Path | None) -
         click.echo(f"{cited} facts cite pages outside the corpus; not checkable offline")
 
 
+def complete_saved_query(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of a saved query's name (`_PROBKG_COMPLETE`, see the README)."""
+    try:
+        saved = catalogue(layout(ctx.find_root().params.get("root")).queries)
+    except ProbkgError:
+        return []
+    return [name for name in saved if name.startswith(incomplete)]
+
+
 @main.command()
-@click.argument("name", required=False)
+@click.argument("name", required=False, shell_complete=complete_saved_query)
 @click.option("--list", "list_", is_flag=True, help="List the saved queries with their parameters.")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS + GRAPH_FORMATS),
+    default="table",
+    show_default=True,
+    help="SELECT and ASK: table, csv, tsv, json, md; CONSTRUCT and DESCRIBE: turtle (the default), nt, jsonld.",
+)
 @click.option(
     "--file",
     "query_file",
@@ -180,6 +252,8 @@ def query(
 ) -> None:
     """Run a saved query by NAME, a query file, or query text; or --list the saved queries."""
     saved = catalogue(lay.queries)
+    if list_ and fmt in GRAPH_FORMATS:
+        raise InputError("query", f"--list is a table; --format {fmt} is for CONSTRUCT and DESCRIBE results")
     if list_:
         listing = [
             {"name": q.name, "summary": q.summary, "parameters": ", ".join(p.describe() for p in q.params)}
@@ -199,6 +273,9 @@ def query(
         chosen = SavedQuery.read(query_file)
     else:
         chosen = SavedQuery.parse("-q", query_text or "", Path("-q"))
+    graph = engines.query_form(chosen.text) in ("CONSTRUCT", "DESCRIBE")
+    if graph != (fmt in GRAPH_FORMATS) and fmt != "table":
+        raise InputError("query", engines.NOT_A_TABLE if graph else engines.NOT_A_GRAPH)
     bindings = chosen.bind(parse_params(params))
     runner: engines.Engine
     if endpoint:
@@ -212,7 +289,12 @@ def query(
         raise InputError(
             "query", f"the graph holds nothing about <{absent[0]}>; check the IRI (entity-search finds one by name)"
         )
-    click.echo(render(runner.run(chosen.text, bindings), fmt), nl=False)
+    if graph:
+        media = formats.FORMAT_NAMES["turtle" if fmt == "table" else fmt]
+        text = formats.write_graph(runner.graph(chosen.text, bindings), media).decode("utf-8")
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        click.echo(render(runner.run(chosen.text, bindings), fmt), nl=False)
 
 
 @main.command("load")

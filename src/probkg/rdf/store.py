@@ -21,6 +21,7 @@ import rdflib
 from probkg.core.errors import InputError
 from probkg.core.paths import Layout
 from probkg.core.paths import layout as default_layout
+from probkg.core.progress import steps
 from probkg.rdf import inputs
 from probkg.rdf.inputs import syntax_error as _input_error  # the name other modules import
 from probkg.rdf.vocab import PREFIXES
@@ -78,7 +79,7 @@ def load(files: Iterable[Path] | None = None, lay: Layout | None = None) -> Know
     lay = lay or default_layout()
     paths = list(files) if files is not None else lay.data_files()
     store = ox.Store()
-    for path in paths:
+    for path in steps(paths, "loading", len(paths)):
         source = inputs.read(path)
         graph = ox.NamedNode(lay.graph_name(path))
         try:

@@ -41,6 +41,7 @@ import pyoxigraph as ox
 
 from probkg.core.errors import InputError
 from probkg.core.paths import Layout
+from probkg.core.progress import steps
 from probkg.rdf.store import _input_error
 
 RETRIES = 6
@@ -246,7 +247,7 @@ def upload(
     store = GraphStore(graph_store or endpoint, user, password)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         # list() re-raises the first failure here
-        list(pool.map(lambda p: store.put_file(p, lay.graph_name(p)), paths))
+        list(steps(pool.map(lambda p: store.put_file(p, lay.graph_name(p)), paths), "uploading", len(paths)))
     found = remote_counts(endpoint, expected)
     wrong = {g: (n, found[g]) for g, n in expected.items() if found[g] != n}
     if wrong:

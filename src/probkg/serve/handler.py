@@ -20,7 +20,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from probkg.rdf.store import KnowledgeGraph
 from probkg.rdf.vocab import PREFIXES
+from probkg.release.build import void_description
 from probkg.serve import protocol as msg
 from probkg.serve.entity_page import page_data
 from probkg.sparql import formats as fmt
@@ -100,9 +102,13 @@ class Handler:
     def check(self, text: str) -> str | Checked:
         return self._cached_check(text) if len(text) <= 32 * 1024 else self._check(text)
 
-    def info(self) -> tuple[tuple[str, ...], int]:
-        """The dataset's named graphs and its size in triples."""
-        return tuple(sorted(self.graphs)), len(self.store)
+    def info(self) -> tuple[tuple[str, ...], int, str]:
+        """The dataset's named graphs, its size in triples and its VoID description (Turtle).
+
+        The VoID is made from the store being served, by the build's own writer, so it
+        describes exactly this dataset whichever `--trig` file was loaded.
+        """
+        return tuple(sorted(self.graphs)), len(self.store), void_description(KnowledgeGraph(self.store))
 
     def handle(self, job: msg.Job) -> msg.Reply:
         """The reply to one job, with what the pool needs to know about this worker afterwards."""
@@ -164,13 +170,13 @@ class Handler:
         text = verdict.text if isinstance(verdict, Checked) else verdict
         bound = inline_values(text, dict(job.bindings))
         checked = dataclasses.replace(verdict, text=bound) if isinstance(verdict, Checked) else bound
-        return self._evaluate(checked, bound, (job.media,), None, None)
+        return self._evaluate(checked, bound, job.media, None, None)
 
     def _evaluate(
         self,
         checked: str | Checked,
         original: str,
-        accept: tuple[str, ...],
+        accept: str | None,
         name: tuple[str, ...] | None,
         base: str | None,
         options: dict | None = None,

@@ -5,9 +5,13 @@
   is capped too), all before routing or parsing.
 * `NoSniff`: `X-Content-Type-Options: nosniff` on every answer, and CORS for any
   origin on the endpoint, the API and the entity routes (as Fuseki and Oxigraph do).
+* `Caching`: `Vary: Accept` where the answer is negotiated, ETags and 304 over the
+  immutable build.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 from probkg.serve.responses import plain
 
@@ -111,4 +115,84 @@ class NoSniff:
             )
             await send({"type": "http.response.body", "body": b""})
             return
+        await self.app(scope, receive, wrapped)
+
+
+NEGOTIATED = ("/sparql", "/api/queries/", "/id/", "/dump", "/void")
+"""Paths whose answer depends on the request's `Accept` header."""
+UNCACHED = ("/health", "/static/")
+"""Paths with no ETag here: `/health` changes on every call; StaticFiles tags its own files."""
+
+
+def negotiated(path: str) -> bool:
+    return path.startswith(NEGOTIATED)
+
+
+def add_vary(headers: list[tuple[bytes, bytes]], name: bytes) -> list[tuple[bytes, bytes]]:
+    """`headers` with `name` in their `Vary` header, merged into one that is there already."""
+    for i, (key, value) in enumerate(headers):
+        if key.lower() == b"vary":
+            if name.lower() in (v.strip().lower() for v in value.split(b",")):
+                return headers
+            return [*headers[:i], (key, value + b", " + name), *headers[i + 1 :]]
+    return [*headers, (b"vary", name)]
+
+
+def matches(if_none_match: str, tag: str) -> bool:
+    """RFC 9110 weak comparison of an `If-None-Match` header with the tag an answer would carry."""
+    opaque = tag.removeprefix("W/")
+    return any(t.strip() == "*" or t.strip().removeprefix("W/") == opaque for t in if_none_match.split(","))
+
+
+class Caching:
+    """`Vary: Accept` on every negotiated answer; an ETag on every GET answered 200, and 304 for it.
+
+    The server answers from one immutable build, so a GET's answer is a function of
+    the build, the server's settings (`build_tag`), the request target, `Host` (the
+    endpoint's address appears in some answers) and `Accept`: the tag is a digest of
+    them, known before anything runs, and a matching `If-None-Match` is answered 304
+    without running the query. The tag is weak: gzip changes the bytes, and blank
+    node labels may differ between loads, but never the meaning.
+    """
+
+    def __init__(self, app, build_tag: str) -> None:
+        self.app, self.build_tag = app, build_tag
+
+    def tag(self, scope: dict, headers: dict[bytes, bytes]) -> str:
+        key = [self.build_tag.encode(), scope.get("raw_path") or b"", scope.get("query_string") or b""]
+        key += [headers.get(b"host", b""), headers.get(b"accept", b"") if negotiated(scope["path"]) else b""]
+        return 'W/"' + hashlib.blake2b(b"\0".join(key), digest_size=16).hexdigest() + '"'
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        path = scope.get("path", "")
+        vary = negotiated(path)
+        headers = dict(scope.get("headers") or [])
+        tag = None
+        if scope["method"] in ("GET", "HEAD") and not path.startswith(UNCACHED):
+            tag = self.tag(scope, headers)
+            condition = headers.get(b"if-none-match")
+            if condition is not None and matches(condition.decode("latin-1"), tag):
+                answer = [(b"etag", tag.encode())]
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 304,
+                        "headers": add_vary(answer, b"Accept") if vary else answer,
+                    }
+                )
+                await send({"type": "http.response.body", "body": b""})
+                return
+
+        async def wrapped(message):
+            if message["type"] == "http.response.start":
+                out = list(message.get("headers", []))
+                if vary:
+                    out = add_vary(out, b"Accept")
+                if tag is not None and message["status"] == 200:
+                    out.append((b"etag", tag.encode()))
+                message = {**message, "headers": out}
+            await send(message)
+
         await self.app(scope, receive, wrapped)

@@ -70,6 +70,7 @@ class ZygoteReady:
     isolation: str  # how the workers are kept off the network ("netns", "off", "unavailable (...)")
     graphs: tuple[str, ...]
     triples: int
+    void: str = ""  # the dataset's VoID description, in Turtle
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +88,7 @@ class SparqlJob:
     """A SPARQL 1.1 Protocol query operation, as the client sent it (the worker checks it)."""
 
     query: str
-    accept: tuple[str, ...] = ()  # media types in the client's order of preference
+    accept: str | None = None  # the client's Accept header, as sent
     format: tuple[str, ...] | None = None  # `format` / `output` parameters, if given
     base: str | None = None
     default_graphs: tuple[str, ...] | None = None

@@ -11,6 +11,7 @@ workers are.
 * `/api/queries`, `/api/queries/{name}`: the saved queries as a web API;
   `/api/openapi.json` describes it.
 * `/id/{kind}/{slug}`: each entity of the data, as HTML, Turtle or JSON-LD.
+* `/dump`, `/dump.nq`, `/dump.trig`: the whole dataset, streamed; `/void`: its VoID.
 * `/`: the web page (saved-query forms, SPARQL editor); `/static/`: its files.
 * `/health`: liveness and pool state.
 """
@@ -18,34 +19,74 @@ workers are.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 from starlette.applications import Starlette
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+import probkg
 from probkg.core.errors import InputError
 from probkg.rdf.vocab import ID_BASE
 from probkg.serve import protocol as msg
 from probkg.serve.config import ServeConfig
-from probkg.serve.middleware import Limits, NoSniff
-from probkg.serve.negotiation import HTML, BadFormat, entity_media, saved_query_media
+from probkg.serve.middleware import Caching, Limits, NoSniff
+from probkg.serve.negotiation import HTML, NQUADS, BadFormat, dump_media, entity_media, saved_query_media
 from probkg.serve.openapi import describe_query, openapi_document
 from probkg.serve.pages import Pages
 from probkg.serve.pool import Deadline, Overloaded, PoolConfig, WorkerDied, WorkerPool
 from probkg.serve.responses import error
-from probkg.serve.service_description import service_description
+from probkg.serve.service_description import service_description, void
 from probkg.serve.sparql_request import protocol_params
 from probkg.serve.terms import ONTOLOGY, TERM_NAME, TERMS_QUERY, term_page_data, term_queries, terms_from_results
 from probkg.sparql import formats as fmt
 from probkg.sparql.catalogue import catalogue
 
 WEB = Path(__file__).parent / "web"
+CHUNK = 1 << 16
+NQUADS_BATCH = 4096  # quads serialised at a time while streaming N-Quads
+
+
+class Artefact:
+    """The served TriG file, opened once at start, so the dumps and the ETags stay those of
+    the loaded build even if a rebuild replaces the file at its path meanwhile."""
+
+    def __init__(self, path: Path) -> None:
+        self.fd = os.open(path, os.O_RDONLY)
+        self.size = os.fstat(self.fd).st_size
+        digest = hashlib.blake2b(digest_size=16)
+        for chunk in self.chunks():
+            digest.update(chunk)
+        self.digest = digest.hexdigest()
+
+    def open(self):
+        """A reader of its own (its own offset), on the file opened at start (Linux's /proc/self/fd)."""
+        return open(f"/proc/self/fd/{self.fd}", "rb")
+
+    def chunks(self) -> Iterator[bytes]:
+        with self.open() as f:
+            while chunk := f.read(CHUNK):
+                yield chunk
+
+    def nquads(self) -> Iterator[bytes]:
+        """The dataset as N-Quads, converted as it is read: memory holds one batch, not the dataset."""
+        with self.open() as f:
+            batch: list[ox.Quad] = []
+            for quad in ox.parse(f, format=ox.RdfFormat.TRIG):
+                batch.append(quad)
+                if len(batch) == NQUADS_BATCH:
+                    yield ox.serialize(batch, format=ox.RdfFormat.N_QUADS) or b""
+                    batch = []
+            if batch:
+                yield ox.serialize(batch, format=ox.RdfFormat.N_QUADS) or b""
 
 
 class App:
@@ -70,6 +111,12 @@ class App:
         self.pages = Pages()
         self.started = time.time()
         self.terms: list[dict[str, str]] | None = None
+        self.artefact = Artefact(config.trig)
+        # What every answer to a GET depends on besides the request: the ETags' base.
+        settings = (probkg.__version__, repr(config), *(q.text for q in self.saved.values()))
+        self.build_tag = hashlib.blake2b(
+            "\0".join((self.artefact.digest, *settings)).encode(), digest_size=16
+        ).hexdigest()
 
     # --- running jobs --------------------------------------------------------------------
 
@@ -122,7 +169,7 @@ class App:
         defaults, named = values.get("default-graph-uri"), values.get("named-graph-uri")
         job = msg.SparqlJob(
             query=queries[0],
-            accept=tuple(fmt.parse_accept(request.headers.get("accept"))),
+            accept=request.headers.get("accept"),
             format=tuple(fmt_name) if fmt_name else None,
             base=endpoint,
             default_graphs=tuple(defaults) if defaults is not None else None,
@@ -170,6 +217,8 @@ class App:
             media = saved_query_media(request, as_csv)
         except BadFormat as exc:
             return error(400, str(exc), True)
+        except fmt.NotAcceptable as exc:
+            return error(406, str(exc), True)
         given: dict[str, str] = {}
         optional = {p.name for p in query.params if p.optional}
         for key, value in request.query_params.multi_items():
@@ -234,15 +283,39 @@ class App:
             media = entity_media(request)
         except BadFormat as exc:
             return error(400, str(exc))
+        except fmt.NotAcceptable as exc:
+            return error(406, str(exc))
         reply = await self.run(msg.EntityJob(iri, media))
         if isinstance(reply, Response):
             if media == HTML and reply.status_code == 404:
                 return self.pages.not_found(bytes(reply.body).decode().strip())
             return reply
-        vary = {"Vary": "Accept"}
         if isinstance(reply, msg.EntityPage):
-            return self.pages.entity(reply.data, vary)
-        return self.body(reply, vary)
+            return self.pages.entity(reply.data)
+        return self.body(reply)
+
+    # --- the whole dataset ------------------------------------------------------------------
+
+    async def dump(self, request: Request) -> Response:
+        try:
+            media = dump_media(request, request.path_params.get("suffix"))
+        except BadFormat as exc:
+            return error(400, str(exc))
+        except fmt.NotAcceptable as exc:
+            return error(406, str(exc))
+        name = "probation.nq" if media == NQUADS else "probation.trig"
+        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+        if media == NQUADS:
+            return StreamingResponse(self.artefact.nquads(), media_type=media, headers=headers)
+        headers["Content-Length"] = str(self.artefact.size)
+        return StreamingResponse(self.artefact.chunks(), media_type=media, headers=headers)
+
+    async def void(self, request: Request) -> Response:
+        endpoint = self.endpoint(request)
+        if endpoint is None:
+            return error(400, "the Host header does not make a valid IRI")
+        info = self.pool.info
+        return void(request, endpoint.removesuffix("/void") + "/sparql", info.void if info else "")
 
     # --- the web page and health -----------------------------------------------------------
 
@@ -287,8 +360,17 @@ class App:
             Route("/api/terms", self.list_terms, methods=["GET"]),
             Route("/ontology/{name}", self.term, methods=["GET"]),
             Route("/id/{kind}/{slug}", self.entity, methods=["GET"]),
+            Route("/dump", self.dump, methods=["GET"]),
+            Route("/dump.{suffix:str}", self.dump, methods=["GET"]),
+            Route("/void", self.void, methods=["GET"]),
             Route("/health", self.health, methods=["GET"]),
             Mount("/static", StaticFiles(directory=WEB / "static"), name="static"),
         ]
         app = Starlette(routes=routes, lifespan=lifespan)
-        return Limits(NoSniff(app), self.config.max_url, self.config.max_body, self.config.max_head)
+        compressed = GZipMiddleware(app, minimum_size=1024)
+        return Limits(
+            NoSniff(Caching(compressed, self.build_tag)),
+            self.config.max_url,
+            self.config.max_body,
+            self.config.max_head,
+        )

@@ -66,6 +66,19 @@ class Engine(Protocol):
 
     def run(self, text: str, bindings: Terms) -> ResultSet: ...
 
+    def graph(self, text: str, bindings: Terms) -> list[ox.Triple]:
+        """A CONSTRUCT or DESCRIBE query's triples."""
+        ...
+
+
+NOT_A_TABLE = "CONSTRUCT and DESCRIBE give a graph, not a table: write it with --format turtle, nt or jsonld"
+NOT_A_GRAPH = "only CONSTRUCT and DESCRIBE give a graph: write SELECT and ASK results as table, csv, tsv, json or md"
+
+
+def triples_of(ntriples: bytes) -> list[ox.Triple]:
+    """Another library's graph, as N-Triples, in pyoxigraph's terms (so one writer serialises every engine's)."""
+    return [quad.triple for quad in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
+
 
 GUARD_HINT = "; --allow-network runs a trusted query as it is"
 
@@ -119,7 +132,7 @@ class OxigraphEngine:
             frozenset(g.value for g in kg.store.named_graphs() if isinstance(g, ox.NamedNode)) if guarded else None
         )
 
-    def run(self, text: str, bindings: Terms) -> ResultSet:
+    def _query(self, text: str, bindings: Terms) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         text = inline_values(with_prologue(text), bindings)
         checked = guarded_query(text, self.graphs) if self.graphs is not None else own_dataset(text)
         if checked is not None and checked.has_dataset:
@@ -130,16 +143,28 @@ class OxigraphEngine:
         else:
             options = {"use_default_graph_as_union": True}
         try:
-            solutions = self.kg.store.query(checked.text if checked is not None else text, **options)
+            return self.kg.store.query(checked.text if checked is not None else text, **options)
         except SyntaxError as exc:
             raise InputError("query", str(exc)) from None
         except (OSError, RuntimeError) as exc:  # a SERVICE that failed, with --allow-network
             raise InputError("query", f"Oxigraph could not evaluate the query: {first_line(exc)}") from None
+
+    def run(self, text: str, bindings: Terms) -> ResultSet:
+        solutions = self._query(text, bindings)
         if isinstance(solutions, ox.QueryTriples):
-            raise InputError("query", "CONSTRUCT and DESCRIBE results are not tables; use the endpoint")
+            raise InputError("query", NOT_A_TABLE)
         try:
             return ResultSet.from_oxigraph(solutions)
         except (OSError, RuntimeError) as exc:  # evaluation is lazy: a SERVICE may fail while reading
+            raise InputError("query", f"Oxigraph could not evaluate the query: {first_line(exc)}") from None
+
+    def graph(self, text: str, bindings: Terms) -> list[ox.Triple]:
+        triples = self._query(text, bindings)
+        if not isinstance(triples, ox.QueryTriples):
+            raise InputError("query", NOT_A_GRAPH)
+        try:
+            return list(triples)
+        except (OSError, RuntimeError) as exc:
             raise InputError("query", f"Oxigraph could not evaluate the query: {first_line(exc)}") from None
 
 
@@ -155,6 +180,17 @@ class RdflibEngine:
         self.graphs = frozenset(str(g.identifier) for g in self.dataset.graphs()) if guarded else None
 
     def run(self, text: str, bindings: Terms) -> ResultSet:
+        result = self._evaluate(text, bindings, graph=False)
+        assert isinstance(result, ResultSet)
+        return result
+
+    def graph(self, text: str, bindings: Terms) -> list[ox.Triple]:
+        result = self._evaluate(text, bindings, graph=True)
+        assert isinstance(result, list)
+        return result
+
+    def _evaluate(self, text: str, bindings: Terms, graph: bool) -> ResultSet | list[ox.Triple]:
+        """Results read inside the guard's context (rdflib evaluates lazily): a table, or with `graph` triples."""
         text = with_prologue(text)
         if self.graphs is not None:
             text = guarded_query(text, self.graphs).text
@@ -165,12 +201,18 @@ class RdflibEngine:
         try:
             with _graphs_never_loaded(self.graphs is not None):
                 result = self.dataset.query(query, initBindings={k: to_rdflib(v) for k, v in bindings.items()})
+                if graph != (result.type in ("CONSTRUCT", "DESCRIBE")):
+                    raise InputError("query", NOT_A_GRAPH if graph else NOT_A_TABLE)
+                if graph:
+                    return triples_of(result.serialize(format="nt", encoding="utf-8") or b"")
                 if result.type == "ASK":
                     return ResultSet(boolean=bool(result.askAnswer))
                 names = [str(v) for v in result.vars]
                 rows = [{n: rdflib_binding(row[n]) for n in names if row[n] is not None} for row in result]
         except SPARQLError as exc:
             raise InputError("query", f"rdflib could not evaluate the query: {exc}") from None
+        except InputError:
+            raise
         except Exception as exc:  # a SERVICE or FROM fetch that failed, with --allow-network
             raise InputError("query", f"rdflib could not evaluate the query: {first_line(exc)}") from None
         return ResultSet(names, rows)
@@ -242,24 +284,40 @@ class RemoteEngine:
         self.url = url
         self.timeout = timeout
 
-    def run(self, text: str, bindings: Terms) -> ResultSet:
+    def _ask(self, text: str, bindings: Terms, graph: bool):
+        """The endpoint's answer: SPARQL JSON results, or with `graph` the bytes of an N-Triples graph."""
         from urllib.error import URLError
 
-        from SPARQLWrapper import JSON, POST, SPARQLWrapper
+        from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+        # SPARQLWrapper guesses the query type with a regex that reads words inside comments
+        # ("created" in a #+ description made it send a query as `update=`): say it ourselves.
+        form = query_form(text)
+        if graph != (form in ("CONSTRUCT", "DESCRIBE")):
+            raise InputError("query", NOT_A_GRAPH if graph else NOT_A_TABLE)
         client = SPARQLWrapper(self.url)
         client.setMethod(POST)
         client.setTimeout(self.timeout)
-        client.setReturnFormat(JSON)
+        client.setReturnFormat(TURTLE if graph else JSON)
         client.setQuery(inline_values(with_prologue(text), bindings))
-        # SPARQLWrapper guesses the query type with a regex that reads words inside comments
-        # ("created" in a #+ description made it send a query as `update=`): say it ourselves.
-        client.queryType = query_form(text)
+        client.queryType = form
+        if graph:  # N-Triples: every endpoint writes it, and it parses a line at a time
+            client.setOnlyConneg(True)
+            client.addCustomHttpHeader("Accept", "application/n-triples, text/plain;q=0.5")
         try:
-            data = client.queryAndConvert()
+            return client.query().response.read() if graph else client.queryAndConvert()
         except (SPARQLWrapperException, URLError, OSError) as exc:
             raise InputError(self.url, f"endpoint error: {exc}") from None
+
+    def graph(self, text: str, bindings: Terms) -> list[ox.Triple]:
+        try:
+            return triples_of(self._ask(text, bindings, graph=True))
+        except SyntaxError as exc:
+            raise InputError(self.url, f"endpoint did not return N-Triples: {exc}") from None
+
+    def run(self, text: str, bindings: Terms) -> ResultSet:
+        data = self._ask(text, bindings, graph=False)
         if not isinstance(data, dict):
             raise InputError(self.url, "endpoint did not return SPARQL JSON results")
         return ResultSet.from_json(data)

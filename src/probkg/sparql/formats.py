@@ -16,6 +16,7 @@ import json
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+import mimeparse  # type: ignore[import-untyped]  # ships no type hints
 import pyoxigraph as ox
 
 from probkg.rdf.terms import binding
@@ -31,26 +32,44 @@ NTRIPLES = "application/n-triples"
 JSONLD = "application/ld+json"
 RDFXML = "application/rdf+xml"
 
-RESULT_TYPES = {JSON: JSON, "application/json": JSON, XML: XML, CSV: CSV, TSV: TSV}
-"""Accepted media types for SELECT results, and the type answered for each."""
-BOOLEAN_TYPES = {JSON: JSON, "application/json": JSON, XML: XML}
+RESULT_TYPES = {
+    JSON: JSON,
+    "application/json": JSON,
+    XML: XML,
+    "application/xml": XML,
+    CSV: CSV,
+    TSV: TSV,
+    "text/xml": XML,
+}
+"""Accepted media types for SELECT results, and the type answered for each, most wanted first:
+on a tie (`*/*`, `text/*`) the earlier one is answered."""
+BOOLEAN_TYPES = {JSON: JSON, "application/json": JSON, XML: XML, "application/xml": XML, "text/xml": XML}
 GRAPH_TYPES = {
     TURTLE: TURTLE,
     "application/x-turtle": TURTLE,
+    "application/turtle": TURTLE,
+    # Turtle is a subset of N3, so it answers N3 clients (SPARQLWrapper's N3 return format)
+    "text/n3": TURTLE,
+    "text/rdf+n3": TURTLE,
+    "application/rdf+n3": TURTLE,
     NTRIPLES: NTRIPLES,
     "text/plain": NTRIPLES,
     JSONLD: JSONLD,
     RDFXML: RDFXML,
+    "application/xml": RDFXML,
+    "text/xml": RDFXML,
+    "application/json": JSONLD,
 }
 FORMAT_NAMES = {
-    "json": JSON,
+    "json": "application/json",  # results JSON, or JSON-LD for a graph
     "srj": JSON,
-    "xml": XML,
+    "xml": "application/xml",  # results XML, or RDF/XML for a graph
     "srx": XML,
     "csv": CSV,
     "tsv": TSV,
     "turtle": TURTLE,
     "ttl": TURTLE,
+    "n3": "text/n3",
     "nt": NTRIPLES,
     "ntriples": NTRIPLES,
     "n-triples": NTRIPLES,
@@ -72,36 +91,16 @@ class NotAcceptable(ValueError):
     """A `format` parameter that names no format this kind of result has."""
 
 
-def parse_accept(header: str | None) -> list[str]:
-    """Media ranges of an Accept header, best first (ties keep their order)."""
-    if not header:
-        return []
-    ranges = []
-    for position, part in enumerate(header.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        if not media:
-            continue
-        q = 1.0
-        for param in fields[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        if q > 0:
-            ranges.append((-q, position, media))
-    return [media for _, _, media in sorted(ranges)]
-
-
-def negotiate(accept: Sequence[str], fmt: str | Sequence[str] | None, offered: dict[str, str], default: str) -> str:
+def negotiate(accept: str | None, fmt: str | Sequence[str] | None, offered: dict[str, str], default: str) -> str:
     """The media type to answer with: the `format` parameter, else the best Accept match, else `default`.
 
     `format` may be given several times, as a name (`json`, `turtle`) or a media type
     (SPARQLWrapper sends both, and lists of media types); the first one offered wins.
-    A client whose Accept header matches nothing gets the default rather than a 406:
-    SPARQL clients send long lists and are better served by a standard format.
+    `Accept` is matched by python-mimeparse as RFC 9110 says (the most specific range
+    sets a type's quality; ties go to the earlier type of `offered`). A client whose
+    Accept header matches nothing gets the default rather than a 406 (SPARQL clients
+    send long lists and are better served by a standard format), unless it refused
+    the default with `q=0`: then another type it did not refuse, or `NotAcceptable`.
     """
     names = [fmt] if isinstance(fmt, str) else list(fmt or [])
     candidates = [piece.split(";")[0].strip().lower() for name in names for piece in name.split(",") if piece.strip()]
@@ -112,14 +111,37 @@ def negotiate(accept: Sequence[str], fmt: str | Sequence[str] | None, offered: d
                 return offered[chosen]
         raise NotAcceptable(
             f"format {', '.join(names)!r} is not available for this result; use one of: "
-            + ", ".join(sorted({k for k, v in FORMAT_NAMES.items() if v in offered.values()}))
+            + ", ".join(sorted({k for k, v in FORMAT_NAMES.items() if v in offered}))
         )
-    for media in accept:
-        if media in offered:
-            return offered[media]
-        if media in ("*/*", "application/*") or (media.endswith("/*") and default.startswith(media[:-1])):
-            return default
-    return default
+    if not accept or not accept.strip():
+        return default
+    try:
+        ranges = [mimeparse.parse_media_range(r) for r in accept.lower().split(",") if r.strip()]
+    except (mimeparse.MimeTypeParseException, ValueError):
+        return default  # an Accept header that cannot be read asks for nothing
+
+    def quality(media: str) -> tuple[float, float]:
+        """The quality the client gives `media` and how specific the range that gave it (-1: none)."""
+        return mimeparse.quality_and_fitness_parsed(media, ranges)
+
+    def mentioned(media: str) -> bool:
+        return quality(media)[1] >= 0
+
+    best, best_q = None, 0.0
+    for accepted, answered in offered.items():
+        q = quality(accepted)[0]
+        # an alias (application/json) never brings back a type refused by name
+        if q > best_q and not (mentioned(answered) and quality(answered)[0] == 0):
+            best, best_q = answered, q
+    if best is not None:
+        return best
+    # Nothing asked for is offered: the default, or failing that any type the client did not refuse.
+    for accepted in sorted(offered, key=lambda key: offered[key] != default):
+        if not mentioned(accepted) and not mentioned(offered[accepted]):
+            return offered[accepted]
+    raise NotAcceptable(
+        "every format this result has was refused by the Accept header: " + ", ".join(sorted(set(offered.values())))
+    )
 
 
 def _term_csv(term) -> str:

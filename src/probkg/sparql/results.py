@@ -20,6 +20,8 @@ from probkg.rdf.terms import Binding, binding
 from probkg.rdf.vocab import compact
 
 FORMATS = ("table", "csv", "tsv", "json", "md")
+GRAPH_FORMATS = ("turtle", "nt", "jsonld")
+"""What `probkg query` writes a CONSTRUCT or DESCRIBE graph in (pyoxigraph's writers, sparql/formats.py)."""
 
 
 @dataclass

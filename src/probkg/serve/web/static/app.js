@@ -290,28 +290,31 @@ async function enhanceEditor() {
   }
 }
 
-// The query's form (SELECT, ASK, CONSTRUCT or DESCRIBE): its first keyword once IRIs, strings
-// and comments are taken out. A download must be in a format the form has (CSV is for SELECT).
+// The form of a query (SELECT, ASK, CONSTRUCT or DESCRIBE): its first such keyword once
+// IRIs, strings and comments are taken out (a prefix IRI may hold "#", a comment "select").
 function queryForm(text) {
-  const bare = text.replace(/<[^>\s]*>/g, " ").replace(/"([^"\\]|\\.)*"|'([^'\\]|\\.)*'/g, " ").replace(/#.*$/gm, " ");
-  const match = bare.match(/\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b/i);
+  const bare = text.replace(/<[^<>\s]*>/g, " ").replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, " ")
+    .replace(/#.*$/gm, " ");
+  const match = bare.match(/\b(select|ask|construct|describe)\b/i);
   return match ? match[1].toUpperCase() : "SELECT";
 }
 
-const DOWNLOADS = {
-  SELECT: ["csv", "Download CSV", "results.csv"],
-  ASK: ["json", "Download JSON", "result.json"],
-  CONSTRUCT: ["turtle", "Download Turtle", "graph.ttl"],
-  DESCRIBE: ["turtle", "Download Turtle", "graph.ttl"],
-};
-
+// A graph (CONSTRUCT, DESCRIBE) has no CSV: the download links offer its RDF syntaxes instead;
+// an ASK result is one boolean, downloaded as JSON.
 function updateSparqlLinks() {
   const query = editor.get();
-  const [format, label, file] = DOWNLOADS[queryForm(query)];
+  const form = queryForm(query);
+  const graph = form === "CONSTRUCT" || form === "DESCRIBE";
+  const [format, label, file] = form === "ASK" ? ["json", "Download JSON", "result.json"] : ["csv", "Download CSV", "results.csv"];
   const download = $("sparql-csv");
+  download.hidden = graph;
+  $("sparql-rdf").hidden = !graph;
   download.href = `/sparql?${new URLSearchParams({ query, format })}`;
   download.textContent = label;
   download.setAttribute("download", file);
+  for (const rdf of ["turtle", "ntriples", "jsonld"]) {
+    $(`sparql-${rdf}`).href = `/sparql?${new URLSearchParams({ query, format: rdf })}`;
+  }
   $("sparql-share").href = `/?${new URLSearchParams({ query })}`;
 }
 
