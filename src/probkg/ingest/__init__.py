@@ -4,7 +4,7 @@ The pipeline, each step its own module:
 
 1. `source.read` refuses what is not a report text (empty, binary, PDF, HTML,
    too large, absurdly long lines) before anything is parsed;
-2. `layouts.detect` decides which known layout the text is in (or none);
+2. `detection.detect` decides which known layout the text is in (or none);
 3. that layout's parser (`layout_2019`, `layout_2025`) extracts the inspected
    body, dates, ratings, score, key-question results, recommendations and the
    strength and improvement bullets, each with verbatim quotes;
@@ -34,7 +34,7 @@ from probkg.core.atomic import replace_atomically
 from probkg.core.errors import EXIT_FAILED_CHECK, InputError, OutputExistsError, ProbkgError
 from probkg.core.paths import Layout
 from probkg.core.tables import table
-from probkg.ingest import draft_article, layouts, source
+from probkg.ingest import detection, draft_article, source
 from probkg.ingest.compare import Comparison, compare, compare_article
 from probkg.ingest.draft import SLUG, Draft, GraphContext, build
 from probkg.ingest.model import ParsedArticle, ParsedReport
@@ -65,7 +65,7 @@ class IngestCheckError(ProbkgError):
 def parse(path: Path, max_bytes: int = source.MAX_BYTES) -> tuple[source.ReportText, ParsedReport | ParsedArticle]:
     """Read and parse a report; raises InputError, LayoutError or LimitError on bad input."""
     report = source.read(path, max_bytes)
-    parser = layouts.detect(report)
+    parser = detection.detect(report)
     return report, parser.parse(report)
 
 
@@ -98,9 +98,7 @@ def ingest(
 
 def draft_graph(draft: Draft, lay: Layout) -> KnowledgeGraph:
     """The draft loaded beside the ontology (for the evidence checker's class queries)."""
-    store = ox.Store()
-    for path in sorted(lay.ontology.rglob("*.ttl")):
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(lay.graph_name(path)))
+    store = load(sorted(lay.ontology.rglob("*.ttl")), lay).store
     try:
         store.bulk_load(
             input=draft.turtle.encode("utf-8"),

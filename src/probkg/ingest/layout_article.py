@@ -210,4 +210,4 @@ PARSER = layouts.Parser(
     MARKERS,
     _parse,  # type: ignore[arg-type]
 )
-"""Tried only when no report layout is recognised (`layouts.detect`)."""
+"""Tried only when no report layout is recognised (`detection.detect`)."""

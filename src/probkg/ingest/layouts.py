@@ -1,11 +1,12 @@
-"""Report layouts: recognising which one a text is in, and helpers the parsers share.
+"""Report layouts: what a layout is (`Parser`), and helpers the layout parsers share.
 
 A layout is the way a kind of report text is laid out: where the ratings
 table is, how key questions and recommendations are printed. Each parser
 module (`layout_2019`, `layout_2025`) exposes a `PARSER`: a `Parser` with a
 name, the framework its reports rate against, `recognise(lines)` (how many of
-its markers the text shows) and `parse(report)`. A text is in the layout with the
-most markers, at least `MIN_MARKERS`; otherwise it is in no known layout.
+its markers the text shows) and `parse(report)`. `detection` picks the layout
+a text is in; it imports the parser modules, which import this one, never the
+other way round.
 
 Patterns here are written so that no line can make them slow: anchored at the
 start, no two adjacent quantifiers that can match the same characters, and
@@ -19,11 +20,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from probkg.core.errors import InputError, LayoutError
+from probkg.core.errors import InputError
 from probkg.ingest.model import BANDS, ParsedReport, Quote
 from probkg.ingest.source import ReportText
-
-MIN_MARKERS = 2
 
 MONTHS = {
     name: number
@@ -96,46 +95,6 @@ class Parser:
     def recognise(self, lines: Sequence[str]) -> int:
         """How many of this layout's markers the (stripped) lines show."""
         return count_markers(lines, self.markers)
-
-
-def parsers() -> list[Parser]:
-    from probkg.ingest import layout_2019, layout_2025  # they import this module's helpers
-
-    return [layout_2019.PARSER, layout_2025.PARSER]
-
-
-def article_parser() -> Parser:
-    from probkg.ingest import layout_article
-
-    return layout_article.PARSER
-
-
-def detect(report: ReportText) -> Parser:
-    """The layout the text is in, or LayoutError naming the layouts known.
-
-    Report layouts come first; a text in none of them may still be an article
-    about an inspection (a press release, blog post or news story), which needs
-    more of its weaker marks (`layout_article.MIN_ARTICLE_MARKERS`).
-    """
-    from probkg.ingest.layout_article import MIN_ARTICLE_MARKERS
-
-    lines = [line.strip() for line in report.lines]
-    scored = sorted(((p.recognise(lines), p.name, p) for p in parsers()), key=lambda t: (-t[0], t[1]))
-    best, _, parser = scored[0]
-    article = article_parser()
-    if best < MIN_MARKERS and article.recognise(lines) >= MIN_ARTICLE_MARKERS:
-        return article
-    if best < MIN_MARKERS:
-        known = "; ".join(f"{p.name} ({p.description})" for p in [*parsers(), article])
-        hint = f"; it shows {best} of the {len(parser.markers)} marks of {parser.name}: cut short?" if best else ""
-        raise LayoutError(str(report.path), f"not a report in a layout probkg ingest knows (known: {known}){hint}")
-    if len(scored) > 1 and scored[1][0] == best:
-        raise LayoutError(
-            str(report.path),
-            f"the text shows the markers of two layouts ({scored[0][1]}, "
-            f"{scored[1][1]}) equally; cannot tell which it is in",
-        )
-    return parser
 
 
 def count_markers(lines: Sequence[str], markers: Sequence[re.Pattern[str]]) -> int:

@@ -20,8 +20,6 @@ BANDS = {
 }
 """Printed band (lower-cased) to the local name of its vocab: concept."""
 
-BAND_PATTERN = r"(Outstanding|Good|Requires improvement|Inadequate)"
-
 
 @dataclass(frozen=True)
 class Quote:

@@ -219,6 +219,23 @@ def read(path: Path, max_bytes: int = MAX_BYTES) -> RdfInput:
     return RdfInput(path, data, fmt)
 
 
+def streamable(path: Path) -> RdfFormat:
+    """The format of a file a parser may read from its path: one of LINE_FORMATS, fixed by its extension.
+
+    These formats have no entities, no contexts and no imports, so nothing in
+    their bytes can make a parser expand text or open a file or the network;
+    there is nothing to check before parsing but that the file is one of them.
+    Only our own built artefacts are read this way (`store.load_artefact`),
+    since a file from anywhere also needs the size limit of `read`.
+    """
+    if not path.is_file():
+        raise InputError(str(path), "no such file")
+    fmt = SUFFIXES.get(path.suffix.lower())
+    if fmt is None or fmt not in LINE_FORMATS:
+        raise InputError(str(path), "only Turtle, N-Triples, N-Quads or TriG can be read from a path")
+    return fmt
+
+
 def parse_into(graph: rdflib.Graph, source: RdfInput) -> None:
     """Parse checked bytes with rdflib's own parser into `graph`.
 

@@ -23,7 +23,6 @@ from probkg.core.paths import Layout
 from probkg.core.paths import layout as default_layout
 from probkg.core.progress import steps
 from probkg.rdf import inputs
-from probkg.rdf.inputs import syntax_error as _input_error  # the name other modules import
 from probkg.rdf.vocab import PREFIXES
 
 
@@ -60,15 +59,6 @@ class KnowledgeGraph:
         return self.layout.graph_name(path)
 
 
-def parse_check(path: Path) -> None:
-    """Parse one Turtle file without loading it, raising InputError on a syntax error."""
-    try:
-        for _ in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
-            pass
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise _input_error(path, exc) from None
-
-
 def load(files: Iterable[Path] | None = None, lay: Layout | None = None) -> KnowledgeGraph:
     """Load the ontology and graph files (by default all of them) into a new store.
 
@@ -82,29 +72,48 @@ def load(files: Iterable[Path] | None = None, lay: Layout | None = None) -> Know
     for path in steps(paths, "loading", len(paths)):
         source = inputs.read(path)
         graph = ox.NamedNode(lay.graph_name(path))
+        if source.format.oxigraph.supports_datasets:  # JSON-LD: triples only, all into the file's graph
+            store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in _triples(source))
+            continue
         try:
-            if source.format.oxigraph.supports_datasets:  # JSON-LD: triples only, all into the file's graph
-                quads = list(ox.parse(input=source.data, format=source.format.oxigraph))
-                if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
-                    raise InputError(
-                        str(path), "a file of named graphs cannot be loaded as one named graph; give triples"
-                    )
-                store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads)
-            else:
-                store.bulk_load(input=source.data, format=source.format.oxigraph, to_graph=graph)
+            store.bulk_load(input=source.data, format=source.format.oxigraph, to_graph=graph)
         except (SyntaxError, ValueError, OSError) as exc:
-            raise _input_error(path, exc) from None
+            raise inputs.syntax_error(path, exc) from None
     return KnowledgeGraph(store, paths, lay)
 
 
-def load_trig(path: Path, lay: Layout | None = None) -> KnowledgeGraph:
-    """Load a built artefact (TriG) back into a store."""
+def _triples(source: inputs.RdfInput) -> list[ox.Triple]:
+    """The triples of checked input; a file of named graphs is refused, since it is loaded as one graph."""
+    try:
+        quads = list(ox.parse(input=source.data, format=source.format.oxigraph))
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise inputs.syntax_error(source.path, exc) from None
+    if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
+        raise InputError(str(source.path), "a file of named graphs cannot be loaded as one named graph; give triples")
+    return [q.triple for q in quads]
+
+
+def file_triples(path: Path) -> list[ox.Triple]:
+    """One file's triples, read through `inputs.read` (for uploading a file as one named graph)."""
+    return _triples(inputs.read(path))
+
+
+def load_artefact(path: Path) -> ox.Store:
+    """A built artefact (the TriG `probkg build` writes) loaded as the dataset it holds, for serving.
+
+    The file is parsed from its path, not read into memory first: at 5,000
+    inspections it is far over `inputs.MAX_BYTES` and copying it would double
+    the serving process's peak. `inputs.streamable` checks what can be checked
+    without its bytes: it is a format with no entities, no contexts and nothing
+    to fetch.
+    """
+    fmt = inputs.streamable(path)
     store = ox.Store()
     try:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
+        store.bulk_load(path=str(path), format=fmt.oxigraph)
     except (SyntaxError, ValueError, OSError) as exc:
-        raise _input_error(path, exc) from None
-    return KnowledgeGraph(store, [path], lay or default_layout())
+        raise inputs.syntax_error(path, exc) from None
+    return store
 
 
 def rdflib_graph(paths: Iterable[Path]) -> rdflib.Graph:
@@ -113,3 +122,11 @@ def rdflib_graph(paths: Iterable[Path]) -> rdflib.Graph:
     for path in paths:
         inputs.parse_into(graph, inputs.read(path))
     return graph
+
+
+def rdflib_dataset(paths: Iterable[Path], lay: Layout) -> rdflib.Dataset:
+    """Parse files (guarded by `inputs.read`) with rdflib into one dataset, a named graph per file, as `load` does."""
+    dataset = rdflib.Dataset(default_union=True)
+    for path in paths:
+        inputs.parse_into(dataset.graph(rdflib.URIRef(lay.graph_name(path))), inputs.read(path))
+    return dataset

@@ -42,7 +42,7 @@ import pyoxigraph as ox
 from probkg.core.errors import InputError
 from probkg.core.paths import Layout
 from probkg.core.progress import steps
-from probkg.rdf.store import _input_error
+from probkg.rdf.store import file_triples, load
 
 RETRIES = 6
 """Attempts per request when the server reports a transient failure (a deadlocked transaction)."""
@@ -120,11 +120,8 @@ def graph_url(graph_store: str, graph: str) -> str:
 
 def ntriples(path: Path) -> bytes:
     """The Turtle file's triples as one N-Triples document."""
-    try:
-        triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise _input_error(path, exc) from None
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
+    found = file_triples(path)
+    return ox.serialize(found, format=ox.RdfFormat.N_TRIPLES) if found else b""
 
 
 @dataclass
@@ -203,8 +200,6 @@ class UploadResult:
 
 def local_counts(files: Iterable[Path], lay: Layout) -> dict[str, int]:
     """Triples per named graph as the embedded store loads them (duplicates counted once)."""
-    from probkg.rdf.store import load
-
     kg = load(list(files), lay)
     counts = kg.store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     return {row["g"].value: int(row["n"].value) for row in counts}

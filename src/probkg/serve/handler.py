@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from probkg.rdf.store import KnowledgeGraph
+from probkg.rdf.store import KnowledgeGraph, load_artefact
 from probkg.rdf.vocab import PREFIXES
 from probkg.release.build import void_description
 from probkg.serve import protocol as msg
@@ -66,8 +66,7 @@ class Handler:
     """Holds the store and answers jobs (`serve/protocol.py`); every reply carries an HTTP status."""
 
     def __init__(self, trig: str, max_rows: int, max_bytes: int, queries: Path | None = None) -> None:
-        self.store = ox.Store()
-        self.store.bulk_load(path=trig, format=ox.RdfFormat.TRIG)
+        self.store = load_artefact(Path(trig))
         self.graphs = frozenset(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
         self.max_rows = max_rows
         self.max_bytes = max_bytes

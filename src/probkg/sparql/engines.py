@@ -27,13 +27,12 @@ from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
-import rdflib
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import SPARQLError
 
 from probkg.core.errors import InputError
 from probkg.core.paths import Layout
-from probkg.rdf.store import KnowledgeGraph
+from probkg.rdf.store import KnowledgeGraph, rdflib_dataset
 from probkg.rdf.terms import rdflib_binding, to_rdflib
 from probkg.rdf.vocab import PREFIXES
 from probkg.sparql.catalogue import TOKEN
@@ -174,9 +173,7 @@ class RdflibEngine:
     name = "rdflib"
 
     def __init__(self, lay: Layout, files: list[Path] | None = None, guarded: bool = False) -> None:
-        self.dataset = rdflib.Dataset(default_union=True)
-        for path in files if files is not None else lay.data_files():
-            self.dataset.graph(rdflib.URIRef(lay.graph_name(path))).parse(str(path), format="turtle")
+        self.dataset = rdflib_dataset(files if files is not None else lay.data_files(), lay)
         self.graphs = frozenset(str(g.identifier) for g in self.dataset.graphs()) if guarded else None
 
     def run(self, text: str, bindings: Terms) -> ResultSet:
