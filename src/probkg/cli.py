@@ -10,8 +10,10 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
+import networkx as nx
 
 from probkg.checks import evidence
 from probkg.checks import validate as validate_mod
@@ -19,7 +21,7 @@ from probkg.core.errors import EXIT_FAILED_CHECK, EXIT_SOME_FAILED, InputError, 
 from probkg.core.paths import Layout, layout, resolve
 from probkg.core.progress import reporting
 from probkg.core.tables import table
-from probkg.rdf.store import load
+from probkg.rdf.store import KnowledgeGraph, load
 from probkg.release import build as build_mod
 from probkg.sparql import engines, formats
 from probkg.sparql.catalogue import SavedQuery, catalogue, parse_params
@@ -47,7 +49,7 @@ def echo_json(data: object) -> None:
 class ProbkgGroup(click.Group):
     """Maps the package's errors to a one-line message and the documented exit code."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ProbkgError as exc:
@@ -605,7 +607,7 @@ def ingest(
     from probkg import ingest as ingest_mod
 
     kg = load(lay=lay)
-    kwargs = {"max_bytes": max_bytes} if max_bytes else {}
+    limit = max_bytes or ingest_mod.source.MAX_BYTES
     if path.is_dir():
         if compare:
             raise InputError("--compare", "compares one file with the curated graph, not a folder")
@@ -618,13 +620,13 @@ def ingest(
             dry_run=dry_run,
             kg=kg,
             progress=lambda n, total, r: click.echo(f"[{n}/{total}] {r.path.name}: {r.outcome}", err=True),
-            **kwargs,
+            max_bytes=limit,
         )
         click.echo(ingest_mod.folder_table(results))
         sys.exit(EXIT_SOME_FAILED if any(r.error for r in results) else 0)
     if inspection_id is None:
         raise InputError("--as", "give the draft's slug (--as ID) when ingesting one file")
-    draft = ingest_mod.ingest(path, inspection_id, lay, kg=kg, **kwargs)
+    draft = ingest_mod.ingest(path, inspection_id, lay, kg=kg, max_bytes=limit)
     out = output or Path(f"{inspection_id}.ttl")
     click.echo(f"{path.name}: {ingest_mod.summary(draft)}")
     if not dry_run:
@@ -657,7 +659,9 @@ def _view_options(func):
     return func
 
 
-def _view(lay: Layout, view: str, inspection: str | None, around_entity: str | None, depth: int | None):
+def _view(
+    lay: Layout, view: str, inspection: str | None, around_entity: str | None, depth: int | None
+) -> tuple[KnowledgeGraph, nx.MultiDiGraph]:
     """Load the graph and build the view the options ask for."""
     if inspection is not None and view != "inspection":
         raise InputError("--inspection", f"only the inspection view takes --inspection (not --view {view})")

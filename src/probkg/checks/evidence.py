@@ -121,7 +121,7 @@ def check(kg: KnowledgeGraph, sources: Path) -> list[Failure]:
     failures: list[Failure] = []
     quote_ok: dict[str, str] = {}  # quote IRI -> normalised exact text, if it checks out
 
-    rows = kg.query("""
+    rows = kg.solutions("""
         SELECT ?q ?g ?doc ?file ?url ?sel ?exact ?prefix ?suffix WHERE {
           GRAPH ?g { ?q a pko:EvidenceQuote }
           OPTIONAL { ?q oa:hasSource ?doc OPTIONAL { ?doc pko:corpusFile ?file } OPTIONAL { ?doc schema:url ?url } }
@@ -170,7 +170,7 @@ def check(kg: KnowledgeGraph, sources: Path) -> list[Failure]:
         quote_ok[q] = exact
 
     kinds = " ".join(f"<{ID_BASE}{k}/>" for k in EVIDENCED_KINDS)
-    rows = kg.query(f"""
+    rows = kg.solutions(f"""
         SELECT DISTINCT ?s ?g WHERE {{
           GRAPH ?g {{ ?s a ?type }}
           VALUES ?base {{ {kinds} }}
@@ -181,7 +181,7 @@ def check(kg: KnowledgeGraph, sources: Path) -> list[Failure]:
     for row in rows:
         failures.append(Failure(_short(row["s"].value), "has no pko:hasEvidence quote", _file_of(row["g"].value)))
 
-    rows = kg.query("""
+    rows = kg.solutions("""
         SELECT DISTINCT ?s ?g ?q WHERE { GRAPH ?g { ?s pko:hasEvidence ?q } FILTER NOT EXISTS { ?q a pko:EvidenceQuote } }""")
     for row in rows:
         failures.append(
@@ -193,7 +193,7 @@ def check(kg: KnowledgeGraph, sources: Path) -> list[Failure]:
         )
 
     unsupported: dict[str, str] = {}
-    for row in kg.query("SELECT DISTINCT ?s ?g ?q WHERE { GRAPH ?g { ?s pko:hasEvidence ?q } }"):
+    for row in kg.solutions("SELECT DISTINCT ?s ?g ?q WHERE { GRAPH ?g { ?s pko:hasEvidence ?q } }"):
         s = row["s"].value
         if row["q"].value in quote_ok:
             unsupported[s] = ""
@@ -221,14 +221,14 @@ def _values_in_quotes(
     """
     quotes: dict[str, tuple[str, list[str]]] = {}
     of_class = f"?c rdfs:subClassOf* {cls}" if cls else ""
-    for row in kg.query(f"""SELECT ?s ?g ?q WHERE {{
+    for row in kg.solutions(f"""SELECT ?s ?g ?q WHERE {{
             GRAPH ?g {{ ?s a ?c }} {of_class}
             OPTIONAL {{ ?s pko:hasEvidence ?q }} }}"""):
         file, texts = quotes.setdefault(row["s"].value, (_file_of(row["g"].value), []))
         if row["q"] is not None and quote_ok.get(row["q"].value):
             texts.append(quote_ok[row["q"].value])
     values: dict[str, list[tuple[str, str]]] = {}
-    for row in kg.query(f"SELECT ?s ?p ?v WHERE {{ ?s ?p ?v VALUES ?p {{ {' '.join(props)} }} }}"):
+    for row in kg.solutions(f"SELECT ?s ?p ?v WHERE {{ ?s ?p ?v VALUES ?p {{ {' '.join(props)} }} }}"):
         values.setdefault(row["s"].value, []).append(("pko:" + row["p"].value.rsplit("#", 1)[1], row["v"].value))
     return [(s, file, texts, values.get(s, [])) for s, (file, texts) in quotes.items() if texts]
 

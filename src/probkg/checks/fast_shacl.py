@@ -19,8 +19,9 @@ seeded defect.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -30,6 +31,7 @@ from rdflib.namespace import RDF, SH, XSD
 
 from probkg.checks.report import pick_message, severity_name
 from probkg.core.errors import InputError
+from probkg.rdf.store import solutions
 from probkg.rdf.terms import to_rdflib
 from probkg.sparql.engines import where_brace
 
@@ -55,7 +57,7 @@ NUMERIC = {
 """Datatypes whose ill-formed literals (e.g. "abc"^^xsd:integer) Oxigraph's isNumeric rejects."""
 CHECKED_CASTS = {XSD.date, XSD.dateTime, XSD.time, XSD.boolean}
 """Other datatypes whose ill-formed literals pyshacl rejects; a failed cast finds them."""
-NODE_KINDS = {
+NODE_KINDS: dict[rdflib.term.Node, str] = {
     SH.IRI: "isIRI(?value)",
     SH.Literal: "isLiteral(?value)",
     SH.BlankNode: "isBlank(?value)",
@@ -146,6 +148,11 @@ class Check:
     """A node shape's results name the focus node as the value."""
 
 
+def _is_true(argument: rdflib.term.Node) -> bool:
+    """Whether a constraint's argument is the boolean true (`sh:closed true`)."""
+    return isinstance(argument, rdflib.Literal) and argument.toPython() is True
+
+
 class Compiler:
     """Turns a shapes graph into Checks; one instance per shapes graph."""
 
@@ -215,14 +222,16 @@ class Compiler:
         path_text = None if path is None else self.path_text(path)
         messages = tuple(sorted(str(m) for m in self.g.objects(shape, SH.message)))
         severity = severity_name(self.g.value(shape, SH.severity) or SH.Violation)
-        unknown = {p for p in self.g.predicates(shape, unique=True) if p not in SHAPE_KEYS and p not in COMPONENTS}
+        keys = {p for p in self.g.predicates(shape, unique=True) if isinstance(p, rdflib.URIRef)}
+        unknown = {p for p in keys if p not in SHAPE_KEYS and p not in COMPONENTS}
         if unknown:
             raise Unsupported(f"{shape} uses {sorted(unknown)}")
-        parameters = sorted(p for p in self.g.predicates(shape, unique=True) if p in COMPONENTS)
+        parameters = sorted(p for p in keys if p in COMPONENTS)
         if parameters and not messages and parameters != [SH.sparql]:
             raise Unsupported(f"{shape} has no sh:message; pyshacl writes its own")
         values = f"{targets} ?this {path_text} ?value ." if path_text else f"{targets} BIND(?this AS ?value)"
-        base = dict(
+        base = functools.partial(
+            Check,
             shape=shape,
             severity=severity,
             path=path,
@@ -233,10 +242,10 @@ class Compiler:
         for parameter in parameters:
             for argument in self.g.objects(shape, parameter):
                 if parameter == SH.sparql:
-                    yield self._sparql(base, argument, targets)
+                    yield self._sparql(base, path_text, argument, targets)
                     continue
                 query = self._query(parameter, argument, shape, targets, path_text, values)
-                yield Check(component=COMPONENTS[parameter], query=query, **base)
+                yield base(component=COMPONENTS[parameter], query=query)
 
     def _query(
         self,
@@ -252,7 +261,7 @@ class Compiler:
         if parameter in (SH.minCount, SH.maxCount):
             if path_text is None:
                 raise Unsupported("sh:minCount or sh:maxCount on a node shape")
-            n = int(argument)
+            n = int(str(argument))
             if parameter == SH.minCount:
                 return (
                     f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {path_text} ?value }} }} "
@@ -269,7 +278,7 @@ class Compiler:
                 f"SELECT ?this WHERE {{ {targets} FILTER NOT EXISTS {{ ?this {path_text} {sparql_term(argument)} }} }}"
             )
         if parameter == SH.uniqueLang:
-            if path_text is None or argument.toPython() is not True:
+            if path_text is None or not _is_true(argument):
                 raise Unsupported("sh:uniqueLang other than true on a property shape")
             return (
                 f'SELECT ?this WHERE {{ {values} FILTER(LANG(?value) != "") }} '
@@ -283,12 +292,12 @@ class Compiler:
                 f"FILTER(!COALESCE(!isBlank(?value) && !isBlank(?limit) && ?value <= ?limit, false)) }}"
             )
         if parameter == SH.closed:
-            if argument.toPython() is not True:
+            if not _is_true(argument):
                 return "SELECT ?this WHERE { FILTER(false) }"
             allowed = {self.g.value(p, SH.path) for p in self.g.objects(shape, SH.property)}
             ignored = self.g.value(shape, SH.ignoredProperties)
             allowed |= set(Collection(self.g, ignored)) if ignored is not None else set()
-            listed = ", ".join(sparql_term(p) for p in sorted(allowed) if isinstance(p, rdflib.URIRef))
+            listed = ", ".join(sparql_term(p) for p in sorted(p for p in allowed if isinstance(p, rdflib.URIRef)))
             return (
                 f"SELECT ?this ?path ?value WHERE {{ {targets} ?this ?path ?value . FILTER(?path NOT IN ({listed})) }}"
             )
@@ -303,7 +312,7 @@ class Compiler:
         flag_text = f", {sparql_string(str(flags))}" if flags is not None else ""
         return f"(!isBlank(?value) && REGEX(STR(?value), {sparql_string(str(argument))}{flag_text}))"
 
-    def value_test(self, parameter: rdflib.URIRef, argument: rdflib.term.Node) -> str:
+    def value_test(self, parameter: rdflib.term.Node, argument: rdflib.term.Node) -> str:
         """A SPARQL expression over ?value that is true when the value passes the constraint."""
         if parameter == SH["class"]:
             return f"EXISTS {{ ?value a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* {sparql_term(argument)} }}"
@@ -314,7 +323,7 @@ class Compiler:
                 raise Unsupported(f"sh:nodeKind {argument}")
             return NODE_KINDS[argument]
         if parameter in (SH.minLength, SH.maxLength):
-            n = int(argument)
+            n = int(str(argument))
             if parameter == SH.minLength and n == 0:
                 return "true"
             compare = ">=" if parameter == SH.minLength else "<="
@@ -356,7 +365,7 @@ class Compiler:
                 continue
             if parameter == SH.property:
                 tests.append(self.conforms(argument))
-            elif path is not None and parameter == SH.minCount and int(argument) == 1:
+            elif path is not None and parameter == SH.minCount and int(str(argument)) == 1:
                 tests.append(f"EXISTS {{ ?value {self.path_text(path)} ?any }}")
             elif path is not None and parameter == SH.hasValue:
                 tests.append(f"EXISTS {{ ?value {self.path_text(path)} {sparql_term(argument)} }}")
@@ -368,20 +377,22 @@ class Compiler:
 
     # --- SHACL-SPARQL ------------------------------------------------------------------
 
-    def _sparql(self, base: dict, constraint: rdflib.term.Node, targets: str) -> Check:
+    def _sparql(
+        self, base: Callable[..., Check], path_text: str | None, constraint: rdflib.term.Node, targets: str
+    ) -> Check:
         select = self.g.value(constraint, SH.select)
         if select is None or self.g.value(constraint, SH.ask) is not None:
             raise Unsupported("a SPARQL constraint without sh:select")
         if self._deactivated(constraint):
-            return Check(component=SH.SPARQLConstraintComponent, query="SELECT ?this WHERE { FILTER(false) }", **base)
+            return base(component=SH.SPARQLConstraintComponent, query="SELECT ?this WHERE { FILTER(false) }")
         text = str(select)
         names = set(_VAR.findall(text))
         if {"currentShape", "shapesGraph", "failure"} & names:
             raise Unsupported("a SPARQL constraint using $currentShape, $shapesGraph or ?failure")
         if "$PATH" in text:
-            if base["path_text"] is None:
+            if path_text is None:
                 raise Unsupported("$PATH in a node shape's constraint")
-            text = text.replace("$PATH", base["path_text"])
+            text = text.replace("$PATH", path_text)
         text = re.sub(r"\$(\w+)", r"?\1", text)
         try:
             at = where_brace(text) + 1
@@ -389,7 +400,7 @@ class Compiler:
             raise Unsupported("a SPARQL constraint without a WHERE group") from None
         query = sparql_prologue(self.g, constraint) + text[:at] + " " + targets + " " + text[at:]
         messages = tuple(sorted(str(m) for m in self.g.objects(constraint, SH.message)))
-        return Check(component=SH.SPARQLConstraintComponent, query=query, constraint_messages=messages, **base)
+        return base(component=SH.SPARQLConstraintComponent, query=query, constraint_messages=messages)
 
 
 def sparql_prologue(graph: rdflib.Graph, constraint: rdflib.term.Node) -> str:
@@ -435,9 +446,9 @@ class Row:
 def run(store: ox.Store, checks: list[Check]) -> Iterator[Row]:
     """Every result of every check over the union of the store's graphs."""
     for check in checks:
-        solutions = store.query(check.query, use_default_graph_as_union=True)
-        names = [v.value for v in solutions.variables]
-        for solution in solutions:
+        found = solutions(store.query(check.query, use_default_graph_as_union=True))
+        names = [v.value for v in found.variables]
+        for solution in found:
             bound = {n: to_rdflib(t) for n in names if (t := solution[n]) is not None}
             focus = bound["this"]
             value = bound.get("value")
@@ -445,7 +456,9 @@ def run(store: ox.Store, checks: list[Check]) -> Iterator[Row]:
             if check.component == SH.SPARQLConstraintComponent:
                 if value is None and check.value_is_focus:
                     value = focus
-                fill = {k: v for k, v in bound.items() if k not in ("this", "path", "value")}
+                fill: dict[str, rdflib.term.Node] = {
+                    k: v for k, v in bound.items() if k not in ("this", "path", "value")
+                }
                 fill.update({k: bound[k] for k in ("this", "path") if k in bound})
                 if value is not None:
                     fill["value"] = value

@@ -70,7 +70,7 @@ class Checker:
         focus: rdflib.term.Node,
         file: str,
         message: str,
-        path: rdflib.URIRef | None = None,
+        path: rdflib.term.Node | None = None,
         value: rdflib.term.Node | None = None,
     ) -> Issue:
         return qc_issue(
@@ -138,7 +138,11 @@ class Checker:
             for entity, name in sorted(
                 self.data.subject_objects(predicate), key=lambda pair: (str(pair[0]), str(pair[1]))
             ):
-                if _kind(entity) in ENTITY_KINDS and isinstance(name, rdflib.Literal):
+                if (
+                    isinstance(entity, rdflib.URIRef)
+                    and _kind(entity) in ENTITY_KINDS
+                    and isinstance(name, rdflib.Literal)
+                ):
                     holders[fold(name)].setdefault(entity, (predicate, name))
         for entities in holders.values():
             if len(entities) < 2:

@@ -18,8 +18,8 @@ import rdflib
 from probkg.checks.rdflib_data import Triple, label_from, relative_name
 from probkg.checks.report import shown
 from probkg.core.paths import Layout
-from probkg.rdf.store import load
-from probkg.rdf.terms import to_oxigraph, to_rdflib
+from probkg.rdf.store import load, solutions
+from probkg.rdf.terms import OxTerm, to_oxigraph, to_rdflib
 
 
 class OxData:
@@ -34,7 +34,16 @@ class OxData:
             relative_name(p, lay.root) for p in paths if p.resolve().is_relative_to(ontology.resolve())
         }
 
-    def _quads(self, s=None, p=None, o=None, graph=None) -> Iterator[ox.Quad]:
+    def _quads(
+        self,
+        s: OxTerm | None = None,
+        p: OxTerm | None = None,
+        o: OxTerm | None = None,
+        graph: ox.NamedNode | None = None,
+    ) -> Iterator[ox.Quad]:
+        """The quads matching a pattern; a literal subject or a predicate that is not an IRI matches none."""
+        if isinstance(s, ox.Literal) or (p is not None and not isinstance(p, ox.NamedNode)):
+            return iter(())
         return self.store.quads_for_pattern(s, p, o, graph)
 
     def triples_of(
@@ -55,33 +64,37 @@ class OxData:
                 graph.add(triple)
         return graph
 
-    def _column(self, query: str, name: str) -> set[rdflib.term.Node]:
+    def _column(self, query: str, name: str) -> set[rdflib.URIRef | rdflib.BNode | rdflib.Literal]:
         """The values of a one-column query over one file's graph (its text names the graph as GRAPH ?g)."""
-        return {to_rdflib(row[0]) for row in self.store.query(query.replace("GRAPH ?g", f"GRAPH {self._graphs[name]}"))}
+        rows = solutions(self.store.query(query.replace("GRAPH ?g", f"GRAPH {self._graphs[name]}")))
+        return {to_rdflib(term) for row in rows if (term := row[0]) is not None}
 
-    def predicates_of(self, name: str) -> set[rdflib.term.Node]:
-        return self._column("SELECT DISTINCT ?p WHERE { GRAPH ?g { ?s ?p ?o } }", name)
+    def predicates_of(self, name: str) -> set[rdflib.URIRef]:
+        found = self._column("SELECT DISTINCT ?p WHERE { GRAPH ?g { ?s ?p ?o } }", name)
+        return {p for p in found if isinstance(p, rdflib.URIRef)}
 
-    def classes_of(self, name: str) -> set[rdflib.term.Node]:
-        return self._column("SELECT DISTINCT ?c WHERE { GRAPH ?g { ?s a ?c } }", name)
+    def classes_of(self, name: str) -> set[rdflib.term.Identifier]:
+        return set(self._column("SELECT DISTINCT ?c WHERE { GRAPH ?g { ?s a ?c } }", name))
 
     def objects_in(self, name: str, namespace: str) -> set[rdflib.URIRef]:
         query = (
             "SELECT DISTINCT ?o WHERE { GRAPH ?g { ?s ?p ?o } "
             f"FILTER(isIRI(?o) && STRSTARTS(STR(?o), {ox.Literal(namespace)})) }}"
         )
-        return self._column(query, name)  # type: ignore[return-value]
+        return {o for o in self._column(query, name) if isinstance(o, rdflib.URIRef)}
 
     def undescribed(self, iris: set[rdflib.URIRef]) -> set[rdflib.URIRef]:
         return {iri for iri in iris if next(self._quads(ox.NamedNode(str(iri))), None) is None}
 
     def untyped_subjects(self, namespace: str) -> set[rdflib.URIRef]:
-        rows = self.store.query(
-            "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } "
-            f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ox.Literal(namespace)})) "
-            "MINUS { GRAPH ?h { ?s a ?c } } }"
+        rows = solutions(
+            self.store.query(
+                "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } "
+                f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ox.Literal(namespace)})) "
+                "MINUS { GRAPH ?h { ?s a ?c } } }"
+            )
         )
-        return {rdflib.URIRef(row[0].value) for row in rows}
+        return {rdflib.URIRef(term.value) for row in rows if isinstance(term := row[0], ox.NamedNode)}
 
     def subject_objects(self, predicate: rdflib.URIRef) -> Iterator[tuple[rdflib.term.Node, rdflib.term.Node]]:
         seen = set()
@@ -92,7 +105,7 @@ class OxData:
                 yield to_rdflib(q.subject), to_rdflib(q.object)
 
     def _first_file(self, quads: Iterator[ox.Quad]) -> str:
-        names = {self._names[q.graph_name] for q in quads if q.graph_name in self._names}
+        names = {self._names[g] for q in quads if isinstance(g := q.graph_name, ox.NamedNode) and g in self._names}
         return min(names, key=self.files.index) if names else ""
 
     def file_of(self, node: rdflib.term.Node) -> str:

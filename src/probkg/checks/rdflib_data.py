@@ -41,7 +41,7 @@ class PreparedQueryGraph(rdflib.Graph):
         super().__init__()
         self._prepared: dict[str, Query] = {}
 
-    def query(self, query_object, *args, **kwargs):  # type: ignore[override]
+    def query(self, query_object, *args, **kwargs):
         if isinstance(query_object, str):
             prepared = self._prepared.get(query_object)
             if prepared is None:
@@ -67,16 +67,17 @@ class CheckedData(Protocol):
     converting 400,000 triples to rdflib terms took longer than checking them.
     """
 
-    files: list[str]
-    """The files read, as reports name them, in reading order."""
+    @property
+    def files(self) -> list[str]:
+        """The files read, as reports name them, in reading order."""
 
     def triples_of(
         self, name: str, predicate: rdflib.URIRef | None = None, obj: rdflib.term.Node | None = None
     ) -> Iterable[Triple]: ...
     def is_ontology(self, name: str) -> bool: ...
     def ontology(self) -> rdflib.Graph: ...
-    def predicates_of(self, name: str) -> set[rdflib.term.Node]: ...
-    def classes_of(self, name: str) -> set[rdflib.term.Node]:
+    def predicates_of(self, name: str) -> set[rdflib.URIRef]: ...
+    def classes_of(self, name: str) -> set[rdflib.term.Identifier]:
         """The objects of rdf:type in the file."""
 
     def objects_in(self, name: str, namespace: str) -> set[rdflib.URIRef]:
@@ -174,11 +175,13 @@ class DataGraph:
     def is_ontology(self, name: str) -> bool:
         return name in self.ontology_files
 
-    def predicates_of(self, name: str) -> set[rdflib.term.Node]:
-        return set(self.parts[name].predicates(unique=True))
+    def predicates_of(self, name: str) -> set[rdflib.URIRef]:
+        return {p for p in self.parts[name].predicates(unique=True) if isinstance(p, rdflib.URIRef)}
 
-    def classes_of(self, name: str) -> set[rdflib.term.Node]:
-        return set(self.parts[name].objects(None, RDF.type, unique=True))
+    def classes_of(self, name: str) -> set[rdflib.term.Identifier]:
+        return {
+            o for o in self.parts[name].objects(None, RDF.type, unique=True) if isinstance(o, rdflib.term.Identifier)
+        }
 
     def objects_in(self, name: str, namespace: str) -> set[rdflib.URIRef]:
         return {

@@ -26,7 +26,7 @@ LINT_COMPONENT = PKS + "LintCheck"
 """Stands in for sh:sourceConstraintComponent on results of the QC checks."""
 
 SEVERITY_IRIS = {"violation": SH.Violation, "warning": SH.Warning, "info": SH.Info}
-_SEVERITY_NAMES = {iri: name for name, iri in SEVERITY_IRIS.items()}
+_SEVERITY_NAMES: dict[rdflib.term.Node | None, str] = {iri: name for name, iri in SEVERITY_IRIS.items()}
 
 
 def severity_name(iri: rdflib.term.Node | None) -> str:
@@ -237,7 +237,7 @@ def qc_issue(
     focus: rdflib.term.Node,
     focus_label: str,
     file: str,
-    path: rdflib.URIRef | None,
+    path: rdflib.term.Node | None,
     value: rdflib.term.Node | None,
     message: str,
 ) -> Issue:

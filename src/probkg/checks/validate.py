@@ -62,7 +62,7 @@ class Shapes:
 
     @classmethod
     def read(cls, paths: list[Path], root: Path) -> Shapes:
-        graph, files = rdflib.Graph(), {}
+        graph, files = rdflib.Graph(), dict[rdflib.term.Node, str]()
         for path in paths:
             part = rdflib.Graph()
             inputs.parse_into(part, inputs.read(path))
@@ -166,6 +166,7 @@ def _shacl_issues(data: DataGraph, shapes: Shapes, report: rdflib.Graph) -> list
         shape = report.value(result, SH.sourceShape)
         focus = report.value(result, SH.focusNode)
         value = report.value(result, SH.value)
+        assert shape is not None and focus is not None  # every SHACL result has both (SHACL 3.6.2)
         # A shape's own message states its rule; a SPARQL constraint's names the values.
         general = {str(m) for m in shapes.graph.objects(shape, SH.message)}
         issues.append(

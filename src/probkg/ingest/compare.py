@@ -225,7 +225,7 @@ def _side(kg: KnowledgeGraph, inspection: str, spans: _Spans, corpus_file: str) 
     addressees = _multi(kg, inspection, "pko:Recommendation", "pko:addressee")
     numbers = _multi(kg, inspection, "pko:Recommendation", "pko:number")
     recs = {
-        s: (min(numbers.get(s) or {None}, key=str), frozenset(addressees.get(s, ())), spans.of(q))
+        s: (min(numbers[s], key=str) if numbers.get(s) else None, frozenset(addressees.get(s, ())), spans.of(q))
         for s, q in rec_quotes.items()
     }
     finding_quotes = _quotes(kg, inspection, "pko:Finding", corpus_file)
@@ -328,16 +328,16 @@ def compare(
         extracted = curated = correct = found = 0
         for ds, cs_set in matches.items():
             if cs_set:
-                mine = d.findings[ds][2] - drop
-                theirs = set().union(*(c.findings[cs][2] for cs in cs_set)) - drop
-                extracted += len(mine)
-                correct += len(mine & theirs)
+                ours = d.findings[ds][2] - drop
+                curated_links = set().union(*(c.findings[cs][2] for cs in cs_set)) - drop
+                extracted += len(ours)
+                correct += len(ours & curated_links)
         for cs, ds_set in matched_by.items():
             if ds_set:
-                theirs = c.findings[cs][2] - drop
-                mine = set().union(*(d.findings[ds][2] for ds in ds_set)) - drop
-                curated += len(theirs)
-                found += len(theirs & mine)
+                curated_links = c.findings[cs][2] - drop
+                ours = set().union(*(d.findings[ds][2] for ds in ds_set)) - drop
+                curated += len(curated_links)
+                found += len(curated_links & ours)
         result.rows.append(Row(kind, extracted, curated, correct, found))
     return result
 

@@ -285,7 +285,8 @@ class Gazetteer:
         for i in range(len(words)):
             node = self.root
             j = i
-            while j < len(words) and (node := node.children.get(_key(toks[words[j]].text))) is not None:
+            while j < len(words) and (child := node.children.get(_key(toks[words[j]].text))) is not None:
+                node = child
                 j += 1
                 iris: set[str] = set()
                 for label_toks, label_iris in node.ends.items():

@@ -78,7 +78,7 @@ def _ratings(report: ReportText, lines: list[str], out: ParsedReport) -> None:
         raise layouts.no_ratings_table(report, "no 'Overall rating' line, which heads the ratings table in this layout")
     j = _nonblank_after(lines, start)
     band = band_of(lines[j]) if j is not None else None
-    if band is None:
+    if j is None or band is None:
         raise layouts.no_ratings_table(
             report, f"the 'Overall rating' line (line {start + 1}) is not followed by a rating band"
         )

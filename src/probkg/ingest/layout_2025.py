@@ -176,8 +176,8 @@ def _sections(lines: list[str], out: ParsedReport) -> None:
                 continue
         elif line:
             in_questions = False
-        if heading := LIST_HEADING.fullmatch(line):
-            polarity = "strength" if heading.group(1) == "Strengths" else "area-for-improvement"
+        if list_heading := LIST_HEADING.fullmatch(line):
+            polarity = "strength" if list_heading.group(1) == "Strengths" else "area-for-improvement"
             i += 1
             while i < len(lines):
                 if not lines[i]:

@@ -37,7 +37,7 @@ class KnowledgeGraph:
     def query(
         self,
         sparql: str,
-        substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal] | None = None,
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run SPARQL over the union of all named graphs, with the project's prefixes predeclared.
 
@@ -46,9 +46,13 @@ class KnowledgeGraph:
         """
         return self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=substitutions)
 
+    def solutions(self, sparql: str) -> ox.QuerySolutions:
+        """Run a SELECT and return its solutions (rows of terms)."""
+        return solutions(self.query(sparql))
+
     def select(self, sparql: str) -> list[dict[str, str]]:
         """Run a SELECT and return rows of plain strings (values, not terms)."""
-        solutions = self.query(sparql)
+        solutions = self.solutions(sparql)
         names = [v.value for v in solutions.variables]
         return [{name: term.value for name in names if (term := row[name]) is not None} for row in solutions]
 
@@ -57,6 +61,13 @@ class KnowledgeGraph:
 
     def graph_of(self, path: Path) -> str:
         return self.layout.graph_name(path)
+
+
+def solutions(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> ox.QuerySolutions:
+    """A SELECT's result as what it is: pyoxigraph types every query's result as any of the three forms."""
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError(f"a SELECT was expected, not a query giving {type(result).__name__}")
+    return result
 
 
 def load(files: Iterable[Path] | None = None, lay: Layout | None = None) -> KnowledgeGraph:

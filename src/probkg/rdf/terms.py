@@ -21,8 +21,13 @@ Binding = dict[str, str]
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
-def to_rdflib(term: OxTerm) -> rdflib.URIRef | rdflib.BNode | rdflib.Literal:
-    """An Oxigraph term as rdflib holds the same term parsed from Turtle (plain strings stay plain)."""
+def to_rdflib(term: OxTerm | ox.Triple) -> rdflib.URIRef | rdflib.BNode | rdflib.Literal:
+    """An Oxigraph term as rdflib holds the same term parsed from Turtle (plain strings stay plain).
+
+    A quoted triple (RDF 1.2) has no rdflib form; the project's data has none.
+    """
+    if isinstance(term, ox.Triple):
+        raise TypeError(f"a quoted triple has no rdflib term: {term}")
     if isinstance(term, ox.NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):

@@ -54,11 +54,11 @@ def void_description(kg: KnowledgeGraph) -> str:
         "    void:vocabulary <https://w3id.org/probation-kg/ontology#> ;",
     ]
     parts = []
-    for row in kg.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"):
+    for row in kg.solutions("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"):
         parts.append(
             f"    void:subset [ a void:Dataset ; dcterms:source <{row['g'].value}> ; void:triples {row['n'].value} ]"
         )
-    for row in kg.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"):
+    for row in kg.solutions("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"):
         parts.append(f"    void:classPartition [ void:class <{row['c'].value}> ; void:entities {row['n'].value} ]")
     lines.append(" ;\n".join(parts) + " .")
     return "\n".join(lines) + "\n"

@@ -120,8 +120,7 @@ def graph_url(graph_store: str, graph: str) -> str:
 
 def ntriples(path: Path) -> bytes:
     """The Turtle file's triples as one N-Triples document."""
-    found = file_triples(path)
-    return ox.serialize(found, format=ox.RdfFormat.N_TRIPLES) if found else b""
+    return ox.serialize(file_triples(path), format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 @dataclass
@@ -201,7 +200,7 @@ class UploadResult:
 def local_counts(files: Iterable[Path], lay: Layout) -> dict[str, int]:
     """Triples per named graph as the embedded store loads them (duplicates counted once)."""
     kg = load(list(files), lay)
-    counts = kg.store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    counts = kg.solutions("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     return {row["g"].value: int(row["n"].value) for row in counts}
 
 

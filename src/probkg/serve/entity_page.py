@@ -98,7 +98,7 @@ def page_data(store: ox.Store, node: ox.NamedNode) -> dict:
         terms.update(row.values())
     labels = _labels(store, terms)
 
-    def ref(term) -> dict:
+    def ref(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict:
         if isinstance(term, ox.NamedNode):
             return {
                 "iri": term.value,

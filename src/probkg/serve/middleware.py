@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 
+from starlette.types import ASGIApp, Receive, Scope, Send
+
 from probkg.serve.responses import plain
 
 REQUEST_LINE = len(" HTTP/1.1\r\n") + 1  # around the method and the target
@@ -20,7 +22,7 @@ HEADER_LINE = len(": \r\n")
 END_OF_HEAD = len("\r\n")
 
 
-def head_size(scope: dict) -> int:
+def head_size(scope: Scope) -> int:
     """The size of the request's head as sent: request line, headers and the blank line ending them."""
     target = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"") + 1
     headers = sum(len(name) + len(value) + HEADER_LINE for name, value in scope.get("headers") or [])
@@ -30,10 +32,10 @@ def head_size(scope: dict) -> int:
 class Limits:
     """431, 414 and 413 before any parsing (see the module's docstring)."""
 
-    def __init__(self, app, max_url: int, max_body: int, max_head: int) -> None:
+    def __init__(self, app: ASGIApp, max_url: int, max_body: int, max_head: int) -> None:
         self.app, self.max_url, self.max_body, self.max_head = app, max_url, max_body, max_head
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         # The connection (`serve/connection.py`) caps a head that is still arriving; a head that
@@ -82,7 +84,7 @@ class Limits:
 class NoSniff:
     """Adds `X-Content-Type-Options: nosniff` and, for the endpoint and API, CORS for any origin."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope, receive, send):

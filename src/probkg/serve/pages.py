@@ -41,7 +41,7 @@ class Pages:
         )
         self.templates.filters["local"] = lambda iri: local_path(iri) or iri
 
-    def render(self, template: str, status: int = 200, headers: dict | None = None, **context) -> Response:
+    def render(self, template: str, status: int = 200, headers: dict | None = None, **context: object) -> Response:
         nonce = secrets.token_urlsafe(16)
         html = self.templates.get_template(template).render(nonce=nonce, **context)
         return Response(

@@ -254,6 +254,10 @@ class WorkerPool:
         self._tasks.add(task := asyncio.ensure_future(self._respawn()))
         task.add_done_callback(self._tasks.discard)
 
+    def closing(self) -> bool:
+        """Whether `close` has begun: no worker is started or handed out after that."""
+        return self._closing
+
     async def _respawn(self) -> None:
         delay = 0.5
         while not self._closing:
@@ -265,7 +269,7 @@ class WorkerPool:
                 delay = min(delay * 2, 10)
                 continue
             self.stats["restarts"] += 1
-            if self._closing:
+            if self.closing():  # asked again: the pool may have closed while _spawn awaited
                 worker.kill()
             else:
                 self.idle.put_nowait(worker)

@@ -8,6 +8,7 @@ answers plain text and closes the connection.
 from __future__ import annotations
 
 from starlette.responses import JSONResponse, Response
+from starlette.types import Send
 
 
 def error(status: int, message: str, as_json: bool = False, headers: dict | None = None) -> Response:
@@ -16,7 +17,7 @@ def error(status: int, message: str, as_json: bool = False, headers: dict | None
     return Response(message + "\n", status, headers=headers, media_type="text/plain; charset=utf-8")
 
 
-async def plain(send, status: int, text: str) -> None:
+async def plain(send: Send, status: int, text: str) -> None:
     """Answer `status` with `text` on a raw ASGI `send`, and ask for the connection to be closed."""
     body = (text + "\n").encode("utf-8")
     await send(

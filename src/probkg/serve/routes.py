@@ -32,6 +32,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 import probkg
 from probkg.core.errors import InputError
@@ -337,7 +338,7 @@ class App:
 
     # --- the application -------------------------------------------------------------------
 
-    def asgi(self, on_ready: Callable[[msg.ZygoteReady], None]):
+    def asgi(self, on_ready: Callable[[msg.ZygoteReady], None]) -> ASGIApp:
         """The ASGI application; `on_ready` is called once every worker is up, before serving starts."""
 
         @contextlib.asynccontextmanager

@@ -37,8 +37,12 @@ import socket
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from probkg.serve import protocol
+
+if TYPE_CHECKING:  # the module itself is imported only after the isolation
+    from probkg.serve.handler import Handler
 
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
@@ -67,7 +71,7 @@ def die_with_parent() -> None:
         os._exit(1)
 
 
-def serve_channel(handler, fd: int) -> None:
+def serve_channel(handler: Handler, fd: int) -> None:
     """A forked worker's life: answer requests on the socket `fd` until the server closes it."""
     with socket.socket(fileno=fd) as channel, channel.makefile("rb") as inp, channel.makefile("wb") as out:
         protocol.write(out, protocol.WorkerReady(os.getpid()))

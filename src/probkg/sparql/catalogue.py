@@ -184,7 +184,7 @@ def _refuse_params_in_subselects(path: Path, text: str) -> None:
     reach into a sub-select (SPARQL evaluates it first, on its own), while rdflib's
     initBindings do: the same query would answer differently. So it is refused.
     """
-    depth, select_depths = 0, []
+    depth, select_depths = 0, list[int]()
     previous = ""
     for match in TOKEN.finditer(text):
         token = match.group()
@@ -202,14 +202,11 @@ def _refuse_params_in_subselects(path: Path, text: str) -> None:
             previous = token
 
 
-def _merge(items: object, keep: bool = False) -> dict:
+def _merge(items: dict[object, object] | list[dict[object, object]] | None, keep: bool = False) -> dict:
     """grlc writes defaults and enumerate as a YAML list of one-key maps; accept a map too."""
     if not items:
         return {}
-    if isinstance(items, dict):
-        pairs = items.items()
-    else:
-        pairs = [kv for item in items for kv in item.items()]
+    pairs = list(items.items()) if isinstance(items, dict) else [kv for item in items for kv in item.items()]
     return {str(k): (v if keep else str(v)) for k, v in pairs}
 
 

@@ -21,6 +21,7 @@ override them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +30,7 @@ from typing import Protocol
 import pyoxigraph as ox
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import SPARQLError
+from rdflib.query import ResultRow
 
 from probkg.core.errors import InputError
 from probkg.core.paths import Layout
@@ -204,8 +206,12 @@ class RdflibEngine:
                     return triples_of(result.serialize(format="nt", encoding="utf-8") or b"")
                 if result.type == "ASK":
                     return ResultSet(boolean=bool(result.askAnswer))
-                names = [str(v) for v in result.vars]
-                rows = [{n: rdflib_binding(row[n]) for n in names if row[n] is not None} for row in result]
+                names = [str(v) for v in result.vars or []]
+                rows = [
+                    {n: rdflib_binding(term) for n in names if (term := row[n]) is not None}
+                    for row in result
+                    if isinstance(row, ResultRow)
+                ]
         except SPARQLError as exc:
             raise InputError("query", f"rdflib could not evaluate the query: {exc}") from None
         except InputError:
@@ -216,7 +222,7 @@ class RdflibEngine:
 
 
 @contextmanager
-def _graphs_never_loaded(guarded: bool):
+def _graphs_never_loaded(guarded: bool) -> Iterator[None]:
     """rdflib fetches a FROM graph it holds no triples of (SPARQL_LOAD_GRAPHS): never while guarded.
 
     The guard lets only the dataset's own graphs be named, but one of those can be

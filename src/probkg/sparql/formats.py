@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 import mimeparse  # type: ignore[import-untyped]  # ships no type hints
 import pyoxigraph as ox
 
-from probkg.rdf.terms import binding
+from probkg.rdf.terms import OxTerm, binding
 from probkg.rdf.vocab import PREFIXES
 from probkg.sparql.results import ResultSet
 
@@ -144,7 +144,7 @@ def negotiate(accept: str | None, fmt: str | Sequence[str] | None, offered: dict
     )
 
 
-def _term_csv(term) -> str:
+def _term_csv(term: OxTerm | ox.Triple | None) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.BlankNode):
@@ -154,7 +154,7 @@ def _term_csv(term) -> str:
     return str(term)
 
 
-def _term_xml(term) -> str:
+def _term_xml(term: OxTerm | ox.Triple) -> str:
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
@@ -168,7 +168,7 @@ def _term_xml(term) -> str:
     return f"<literal>{escape(str(term))}</literal>"
 
 
-def _tsv_cell(term) -> str:
+def _tsv_cell(term: OxTerm | ox.Triple | None) -> str:
     if term is None:
         return ""
     return str(term).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")

@@ -208,7 +208,7 @@ def read_query(text: str) -> Checked:
     return _parse(text)[0]
 
 
-def _parse(text: str):
+def _parse(text: str) -> tuple[Checked, object]:
     """The normalised text parsed by rdflib: what it is, and the parse tree of the query."""
     from rdflib.plugins.sparql import algebra, parser
 

@@ -22,6 +22,7 @@ import hashlib
 import html
 import json
 import re
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement
@@ -245,7 +246,7 @@ def _csv(G: nx.Graph, path: Path) -> list[Path]:
     return [nodes_path, edges_path]
 
 
-def _columns(rows) -> list[str]:
+def _columns(rows: Iterable[dict[str, object]]) -> list[str]:
     seen: dict[str, None] = {}
     for d in rows:
         seen.update(dict.fromkeys(d))

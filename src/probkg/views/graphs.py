@@ -161,9 +161,9 @@ def polarity_name(iri: str | None) -> str | None:
 
 def _rows(kg: KnowledgeGraph, sparql: str) -> Iterator[tuple]:
     """Solutions as tuples of Oxigraph terms (None where unbound), in projection order."""
-    solutions = kg.query(sparql)
-    names = [v.value for v in solutions.variables]
-    for row in solutions:
+    found = kg.solutions(sparql)
+    names = [v.value for v in found.variables]
+    for row in found:
         yield tuple(row[n] for n in names)
 
 
@@ -266,9 +266,12 @@ def full_view(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     """Every resource of the instance data as a node, literals as attributes, links as edges."""
     schema = {ox.NamedNode(g) for g in schema_graphs(kg)}
     triples = {
-        (q.subject, q.predicate, q.object)
+        (s, q.predicate, o)
         for q in kg.store.quads_for_pattern(None, None, None, None)
         if q.graph_name not in schema
+        # quoted triples (RDF 1.2) have no node of their own; the data has none
+        and not isinstance(s := q.subject, ox.Triple)
+        and not isinstance(o := q.object, ox.Triple)
     }
     keys = _blank_node_keys(triples)
 
@@ -308,11 +311,11 @@ def full_view(kg: KnowledgeGraph) -> nx.MultiDiGraph:
         for name, values in sorted(literals[node].items()):
             attrs[name] = MULTI_SEPARATOR.join(sorted(values))
         G.add_node(node, **attrs)
-    for s, p, o in sorted(links):
-        attrs = {"relation": p}
-        if p == "pko:concerns" and s in polarity:
-            attrs["polarity"] = polarity[s]
-        G.add_edge(s, o, key=p, **attrs)
+    for source, relation, target in sorted(links):
+        edge = {"relation": relation}
+        if relation == "pko:concerns" and source in polarity:
+            edge["polarity"] = polarity[source]
+        G.add_edge(source, target, key=relation, **edge)
     return G
 
 
