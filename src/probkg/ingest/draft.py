@@ -31,7 +31,7 @@ from probkg.ingest.source import ReportText
 from probkg.ingest.turtle import Block, QuoteBlock, integer, lang_string, string, typed
 from probkg.rdf.names import fold, preferred_label
 from probkg.rdf.store import KnowledgeGraph
-from probkg.rdf.vocab import ID_BASE
+from probkg.rdf.vocab import ID_BASE, compact
 
 HMI_PROBATION = f"{ID_BASE}organisation/hmi-probation"
 INSPECTION_SCORE = f"{ID_BASE}measure/inspection-score"
@@ -53,9 +53,9 @@ _FOOTNOTE_MARKS = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u209f*]+")
 
 
 def short(iri: str) -> str:
-    """`https://w3id.org/probation-kg/id/organisation/nps-wales` -> `organisation:nps-wales`."""
-    kind, _, slug = iri.removeprefix(ID_BASE).partition("/")
-    return f"{kind}:{slug}"
+    """An IRI as the draft's Turtle writes it: a prefixed name by the one rule (`rdf.vocab.compact`), else `<iri>`."""
+    name = compact(iri)
+    return f"<{iri}>" if name == iri else name
 
 
 @dataclass(frozen=True)
