@@ -38,6 +38,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -400,7 +401,9 @@ def lifespans(kg: KnowledgeGraph) -> dict[str, Lifespan]:
     for r in kg.select("SELECT ?s ?parent WHERE { ?s org:subOrganizationOf ?parent }"):
         parents.setdefault(r["s"], []).append(r["parent"])
 
-    def along(iri: str, own: dict[str, date], pick, seen: frozenset[str] = frozenset()) -> date | None:
+    def along(
+        iri: str, own: dict[str, date], pick: Callable[[list[date]], date], seen: frozenset[str] = frozenset()
+    ) -> date | None:
         found = [own[iri]] if iri in own else []
         found += [d for p in parents.get(iri, ()) if p not in seen if (d := along(p, own, pick, seen | {iri}))]
         return pick(found) if found else None
