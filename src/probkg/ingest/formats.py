@@ -25,8 +25,12 @@ import io
 import logging
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from probkg.core.errors import InputError, NoTextLayerError
+
+if TYPE_CHECKING:  # pypdf itself is imported only when a PDF is read
+    from pypdf import PdfReader
 
 MAX_PAGES = 2_000
 """A PDF report longer than this is refused (the longest inspection reports run to about 100 pages)."""
@@ -182,6 +186,6 @@ def pdf_to_text(data: bytes, where: str) -> str:
     return "\n".join(pages)
 
 
-def _pages(reader) -> Iterator[str]:
+def _pages(reader: PdfReader) -> Iterator[str]:
     for page in reader.pages:
         yield page.extract_text() or ""
