@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +80,7 @@ def main(ctx: click.Context, root: Path | None, progress: bool | None) -> None:
         ctx.with_resource(reporting(progress_bar))
 
 
-def progress_bar(items, label: str, length: int | None):
+def progress_bar(items: Iterable, label: str, length: int | None) -> AbstractContextManager[Iterable]:
     return click.progressbar(items, length=length, label=label, file=sys.stderr)
 
 

@@ -157,15 +157,15 @@ class Caching:
     node labels may differ between loads, but never the meaning.
     """
 
-    def __init__(self, app, build_tag: str) -> None:
+    def __init__(self, app: ASGIApp, build_tag: str) -> None:
         self.app, self.build_tag = app, build_tag
 
-    def tag(self, scope: dict, headers: dict[bytes, bytes]) -> str:
+    def tag(self, scope: Scope, headers: dict[bytes, bytes]) -> str:
         key = [self.build_tag.encode(), scope.get("raw_path") or b"", scope.get("query_string") or b""]
         key += [headers.get(b"host", b""), headers.get(b"accept", b"") if negotiated(scope["path"]) else b""]
         return 'W/"' + hashlib.blake2b(b"\0".join(key), digest_size=16).hexdigest() + '"'
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         path = scope.get("path", "")

@@ -287,7 +287,7 @@ class RemoteEngine:
         self.url = url
         self.timeout = timeout
 
-    def _ask(self, text: str, bindings: Terms, graph: bool):
+    def _ask(self, text: str, bindings: Terms, graph: bool) -> object:
         """The endpoint's answer: SPARQL JSON results, or with `graph` the bytes of an N-Triples graph."""
         from urllib.error import URLError
 
@@ -315,7 +315,10 @@ class RemoteEngine:
 
     def graph(self, text: str, bindings: Terms) -> list[ox.Triple]:
         try:
-            return triples_of(self._ask(text, bindings, graph=True))
+            data = self._ask(text, bindings, graph=True)
+            if not isinstance(data, bytes):
+                raise InputError(self.url, "endpoint did not return N-Triples")
+            return triples_of(data)
         except SyntaxError as exc:
             raise InputError(self.url, f"endpoint did not return N-Triples: {exc}") from None
 
