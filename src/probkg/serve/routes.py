@@ -23,6 +23,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
+from importlib.metadata import version
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -34,7 +35,6 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
-import probkg
 from probkg.core.errors import InputError
 from probkg.rdf.vocab import ID_BASE
 from probkg.serve import protocol as msg
@@ -114,7 +114,7 @@ class App:
         self.terms: list[dict[str, str]] | None = None
         self.artefact = Artefact(config.trig)
         # What every answer to a GET depends on besides the request: the ETags' base.
-        settings = (probkg.__version__, repr(config), *(q.text for q in self.saved.values()))
+        settings = (version("probation-kg"), repr(config), *(q.text for q in self.saved.values()))
         self.build_tag = hashlib.blake2b(
             "\0".join((self.artefact.digest, *settings)).encode(), digest_size=16
         ).hexdigest()
