@@ -11,9 +11,10 @@ because rdflib does not equate Oxigraph's `xsd:string` literals with plain ones
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 import rdflib
@@ -141,3 +142,13 @@ def rdflib_dataset(paths: Iterable[Path], lay: Layout) -> rdflib.Dataset:
     for path in paths:
         inputs.parse_into(dataset.graph(rdflib.URIRef(lay.graph_name(path))), inputs.read(path))
     return dataset
+
+
+def ntriples_triples(data: bytes) -> list[ox.Triple]:
+    """Another engine's graph answer (N-Triples, which has no construct that reaches out) in pyoxigraph's terms."""
+    return [quad.triple for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def artefact_quads(source: BinaryIO) -> Iterator[ox.Quad]:
+    """The quads of a built artefact (TriG, as `load_artefact` reads it), parsed as they are read from `source`."""
+    return ox.parse(source, format=ox.RdfFormat.TRIG)

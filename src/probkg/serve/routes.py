@@ -36,6 +36,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from probkg.core.errors import InputError
+from probkg.rdf.store import artefact_quads
 from probkg.rdf.vocab import ID_BASE
 from probkg.serve import protocol as msg
 from probkg.serve.config import ServeConfig
@@ -81,7 +82,7 @@ class Artefact:
         """The dataset as N-Quads, converted as it is read: memory holds one batch, not the dataset."""
         with self.open() as f:
             batch: list[ox.Quad] = []
-            for quad in ox.parse(f, format=ox.RdfFormat.TRIG):
+            for quad in artefact_quads(f):
                 batch.append(quad)
                 if len(batch) == NQUADS_BATCH:
                     yield ox.serialize(batch, format=ox.RdfFormat.N_QUADS) or b""

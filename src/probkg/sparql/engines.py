@@ -34,7 +34,7 @@ from rdflib.query import ResultRow
 
 from probkg.core.errors import InputError
 from probkg.core.paths import Layout
-from probkg.rdf.store import KnowledgeGraph, rdflib_dataset
+from probkg.rdf.store import KnowledgeGraph, ntriples_triples, rdflib_dataset
 from probkg.rdf.terms import rdflib_binding, to_rdflib
 from probkg.rdf.vocab import PREFIXES
 from probkg.sparql.catalogue import TOKEN
@@ -74,11 +74,6 @@ class Engine(Protocol):
 
 NOT_A_TABLE = "CONSTRUCT and DESCRIBE give a graph, not a table: write it with --format turtle, nt or jsonld"
 NOT_A_GRAPH = "only CONSTRUCT and DESCRIBE give a graph: write SELECT and ASK results as table, csv, tsv, json or md"
-
-
-def triples_of(ntriples: bytes) -> list[ox.Triple]:
-    """Another library's graph, as N-Triples, in pyoxigraph's terms (so one writer serialises every engine's)."""
-    return [quad.triple for quad in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
 
 
 GUARD_HINT = "; --allow-network runs a trusted query as it is"
@@ -203,7 +198,7 @@ class RdflibEngine:
                 if graph != (result.type in ("CONSTRUCT", "DESCRIBE")):
                     raise InputError("query", NOT_A_GRAPH if graph else NOT_A_TABLE)
                 if graph:
-                    return triples_of(result.serialize(format="nt", encoding="utf-8") or b"")
+                    return ntriples_triples(result.serialize(format="nt", encoding="utf-8") or b"")
                 if result.type == "ASK":
                     return ResultSet(boolean=bool(result.askAnswer))
                 names = [str(v) for v in result.vars or []]
@@ -318,7 +313,7 @@ class RemoteEngine:
             data = self._ask(text, bindings, graph=True)
             if not isinstance(data, bytes):
                 raise InputError(self.url, "endpoint did not return N-Triples")
-            return triples_of(data)
+            return ntriples_triples(data)
         except SyntaxError as exc:
             raise InputError(self.url, f"endpoint did not return N-Triples: {exc}") from None
 
