@@ -32,6 +32,19 @@ def test_normalise_folds_every_kind_of_whitespace() -> None:
         ("152 cases", "52", False),
         ("a standdown rate of 1.25 per cent", "1.25", True),
         ("1,418 full-time equivalent staff", "1418.0", True),
+        # Numbers written as words (004: "with a vacancy rate of seven per cent"; "Seventy-two per
+        # cent of respondents in our regional survey").
+        ("with a vacancy rate of seven per cent.", "7", True),
+        ("Seventy-two per cent of respondents", "72", True),
+        ("Seventy two per cent of respondents", "72", True),
+        ("Seventy-two per cent of respondents", "70", False),
+        ("Seventy-two per cent of respondents", "2", False),
+        ("seven hundred staff", "7", False),
+        ("seven hundred staff", "700", True),
+        ("one hundred and five cases", "105", True),
+        ("eleven PDUs", "7", False),
+        ("seventeen staff", "7", False),
+        ("a vacancy rate of seven per cent", "7.5", False),
     ],
 )
 def test_numbers_are_matched_whole(text: str, value: str, expected: bool) -> None:

@@ -175,12 +175,15 @@ def test_structure_of_the_wales_region(kg: KnowledgeGraph) -> None:
 
 
 def test_inspection_dates_and_people(kg: KnowledgeGraph) -> None:
-    rows = kg.select("""SELECT ?i ?start ?end ?lead ?chief WHERE {
-        ?i a pko:Inspection OPTIONAL { ?i schema:startDate ?start } OPTIONAL { ?i schema:endDate ?end }
+    rows = kg.select("""SELECT ?i ?start ?end ?lead ?chief ?precision WHERE {
+        ?i a pko:Inspection OPTIONAL { ?i schema:startDate ?start ; pko:startDatePrecision ?precision }
+        OPTIONAL { ?i schema:endDate ?end }
         OPTIONAL { ?i pko:leadInspector/skos:prefLabel ?lead } OPTIONAL { ?i pko:chiefInspector/skos:prefLabel ?chief } }""")
     got = {r["i"].rsplit("/", 1)[1]: r for r in rows}
     # 003: "Fieldwork started: November 2018"; "led by HM Inspector Yvette Howson".
-    assert got["2019-nps-wales"]["start"] == "2018-11"
+    # A month is the first of that month, at month precision.
+    assert got["2019-nps-wales"]["start"] == "2018-11-01"
+    assert got["2019-nps-wales"]["precision"].endswith("/vocab/precision-month")
     assert "Yvette Howson" in got["2019-nps-wales"]["lead"]
     assert "Glenys Stacey" in got["2019-nps-wales"]["chief"]
     # 004: "between 28 July 2025 and 26 September 2025"; "led by HM Inspector Keith McInnis";
@@ -283,3 +286,19 @@ def test_outstanding_in_one_respect_is_backed_by_the_report(claims) -> None:
         (_short(c["doc"]), _short(c.get("echo"))) for c in claims if _short(c["verdict"]) == "verdict-corroborated"
     }
     assert {("blog-2019-nps-wales", "2019-nps-wales-2-4"), ("bbc-2019-wales-workloads", "2019-nps-wales-2-4")} <= backed
+
+
+def test_programmes_training_and_initiatives_are_typed_as_the_sources_call_them(kg: KnowledgeGraph) -> None:
+    def members(cls: str) -> set[str]:
+        rows = kg.select(f"SELECT ?x WHERE {{ ?x a {cls} }}")
+        return {r["x"].rsplit("/", 1)[1] for r in rows}
+
+    # 003: PQiP is how trainees qualify as probation officers ("PQiP trainees"); 004: "SEEDS2"
+    # training for leaders and managers - training of staff, not programmes for people on probation.
+    assert {"pqip", "seeds2", "resilience-training"} <= members("pko:StaffTraining")
+    assert not {"pqip", "seeds2", "resilience-training"} & members("pko:Programme")
+    # 003: "Horizon" and "Building Better Relationships" are accredited programmes.
+    assert {"horizon", "building-better-relationships"} <= members("pko:Programme")
+    # 003: "the WISDOM project"; 004: "a brain injury support initiative (BrainKind)".
+    assert {"wisdom", "brainkind"} <= members("pko:Initiative")
+    assert "wisdom" not in members("pko:MultiAgencyArrangement") and "brainkind" not in members("pko:Charity")

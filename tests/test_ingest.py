@@ -137,13 +137,14 @@ def test_2019_facts(lay: Layout, ctx: GraphContext) -> None:
         lay,
         draft,
         """
-        SELECT ?body ?start ?lead ?chief WHERE { ?i a pko:Inspection ; pko:inspectedBody ?body ;
-            schema:startDate ?start ; pko:leadInspector ?lead ; pko:chiefInspector ?chief }""",
+        SELECT ?body ?start ?precision ?lead ?chief WHERE { ?i a pko:Inspection ; pko:inspectedBody ?body ;
+            schema:startDate ?start ; pko:startDatePrecision ?precision ;
+            pko:leadInspector ?lead ; pko:chiefInspector ?chief }""",
     )[0]
     # "Service: NPS in Wales", "Fieldwork started: November 2018",
     # "This inspection was led by HM Inspector Yvette Howson", "Dame Glenys Stacey / Chief Inspector of Probation"
     assert inspection["body"] == iri("organisation", "nps-wales")
-    assert inspection["start"] == "2018-11"
+    assert (inspection["start"], inspection["precision"]) == ("2018-11-01", iri("vocab", "precision-month"))
     assert inspection["lead"] == iri("person", "yvette-howson")
     assert inspection["chief"] == iri("person", "glenys-stacey")
     # Three lists of strengths (6 + 6 + 2 bullets) and three of areas for improvement (3 + 4 + 3).

@@ -133,3 +133,21 @@ def test_the_lint_command_reports_and_fails(lay: Layout, tmp_path) -> None:
     assert [r["shape"] for r in json.loads(bad.stdout)["results"]] == [lint.UNDECLARED_TERM]
     good = runner.invoke(main, ["--root", str(lay.root), "lint", str(lay.graph / "reference" / "themes.ttl")])
     assert good.exit_code == EXIT_OK, good.stdout
+
+
+def test_a_note_saying_undated_beside_a_date_is_a_warning(real: Real) -> None:
+    issues = check(
+        real,
+        """
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        organisation:dated a pko:Team ; rdfs:label "Dated"@en ;
+            pko:date "2019-01-01"^^xsd:date ;
+            pko:editorialNote "Undated in the corpus: the article says only 'earlier this year'."@en .
+        organisation:undated a pko:Team ; rdfs:label "Undated"@en ;
+            pko:editorialNote "Undated in the corpus."@en .
+        organisation:noted a pko:Team ; rdfs:label "Noted"@en ;
+            pko:date "2019-01-01"^^xsd:date ; pko:editorialNote "The report dates it."@en .
+    """,
+    )
+    found = [i for i in issues if i.check == lint.CONTRADICTING_NOTE]
+    assert [(i.focus.rsplit("/", 1)[1], i.severity) for i in found] == [("dated", "warning")]

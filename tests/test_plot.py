@@ -100,7 +100,7 @@ def test_stats_network(kg, lay):
         ?f a pko:Finding ; pko:polarity vocab:area-for-improvement ; pko:concerns ?e .
         ?e a/rdfs:subClassOf* ?root .
         VALUES ?root { org:FormalOrganization org:OrganizationalUnit pko:Establishment
-          org:OrganizationalCollaboration pko:Programme pko:Service pko:Initiative pko:Contract pko:SystemOrTool }
+          org:OrganizationalCollaboration pko:Programme pko:StaffTraining pko:Service pko:Initiative pko:Contract pko:SystemOrTool }
         } GROUP BY ?e ORDER BY DESC(?n) LIMIT 1""")[0]
     afi_table = out.split("areas for improvement (AFI), all inspections", 1)[1].splitlines()
     first_row = afi_table[3]

@@ -126,6 +126,17 @@ def test_active_victim_cases_over_time(run) -> None:
     assert rows[0]["start"] < rows[-1]["start"]
 
 
+def test_numbers_written_in_words_are_statistics(run) -> None:
+    rows = run("statistic-over-time", measure="measure:staff-vacancy-rate")
+    # 004: "the region employed a total of 1,418 full-time equivalent staff, with a vacancy rate
+    # of seven per cent" (at the announcement, May 2025).
+    assert [(float(r["value"]), r["unit"], r.get("referencePeriod")) for r in rows] == [(7, "percent", "2025-05")]
+    survey = {float(r["value"]) for r in run("statistic-over-time", measure="measure:staff-share-culture-open")}
+    # 004: "Seventy-two per cent of respondents in our regional survey and an aggregate 61 per cent
+    # in our PDU surveys said that the culture promoted openness".
+    assert {72, 61} <= survey
+
+
 def test_structure_of_the_region_at_the_2025_inspection(run) -> None:
     units = {r["unitLabel"] for r in run("structure-at-inspection", inspection="inspection:2025-wales-region")}
     # 004: "The region consists of six PDUs: Swansea Neath Port Talbot, Cwm Taf Morgannwg, Dyfed
@@ -237,6 +248,14 @@ def test_inspections(run) -> None:
     assert {"2017-gwent", "2019-nps-wales", "2025-wales-region"} <= set(rows)
     assert sum(1 for r in rows.values() if r.get("year") == "2021") == 2
     assert (rows["2025-wales-region"]["start"], rows["2025-wales-region"]["end"]) == ("2025-07-28", "2025-09-26")
+    # 003: "Fieldwork started: November 2018" - shown to the month the report gives.
+    assert rows["2019-nps-wales"]["start"] == "2018-11"
+    # Oldest first, by fieldwork start or else by the report's date: 002 "published earlier today
+    # (19 April 2017)", 003 November 2018, 004's two inspections "in 2021", then 004's own 2025 fieldwork.
+    order = [r["inspection"].rsplit("/", 1)[1] for r in run("inspections")]
+    assert order.index("2017-gwent") < order.index("2019-nps-wales") < order.index("2021-wales-region")
+    assert order.index("2021-swansea-neath-port-talbot-and-gwent") < order.index("2025-wales-region")
+    assert rows["2017-gwent"]["published"] == "2017-04-19" and rows["2017-gwent"]["year"] == "2017"
 
 
 def test_sources(run) -> None:
@@ -275,6 +294,11 @@ def test_history(run) -> None:
     # 003 glossary: "from 01 April 2017, HMPPS became the single agency ... (the agency that has
     # been replaced by HMPPS)" - NOMS.
     assert any(r.get("from") == "National Offender Management Service" and r.get("date") == "2017-04-01" for r in rows)
+    # 003 glossary: the CRCs and the NPS were set up in June 2014 - creations, to the month.
+    kinds = {r["label"]: (r["kind"], r.get("date")) for r in rows}
+    assert kinds["The National Probation Service comes into being"] == ("creation", "2014-06")
+    # 001: "Working Links went into administration" - an administration.
+    assert kinds["Working Links goes into administration and hands Wales CRC to Seetec"][0] == "administration"
     # 001: "Working Links went into administration, handing over the responsibility to Seetec." - undated in
     # the corpus; the inspectorate's July 2019 press release dates Seetec's management from February 2019.
     assert any(
@@ -283,6 +307,65 @@ def test_history(run) -> None:
         and r.get("date") == "2019-02"
         for r in rows
     )
+
+
+def test_claims_about_a_report_outside_the_corpus_cannot_be_checked(run) -> None:
+    rows = run("secondary-claims", verdict="not-checkable")
+    # 002 reports the 2017 Gwent report ("an inspection report into probation services in Gwent
+    # published earlier today (19 April 2017)"), which is not in the corpus: its two claims that
+    # no finding echoes ("Contrary to the published performance figures for NPS Wales ..." and
+    # "inspectors have found once again that the CRC were performing much less satisfactorily")
+    # cannot be checked, rather than being "not in report".
+    assert {r["claim"].rsplit("/", 1)[1] for r in rows} == {"blog-2017-gwent-001", "blog-2017-gwent-002"}
+    assert {r["source"] for r in rows} == {"Blog post on the 2017 inspection of probation in Gwent"}
+    not_in_report = run("secondary-claims", verdict="not-in-report")
+    assert not any("2017" in r["source"] for r in not_in_report)
+
+
+def test_which_inspections_a_document_reports_on(run) -> None:
+    rows = run("document-inspections", document="document:bbc-2019-wales-workloads")
+    # 001 is the BBC's article on the 2019 report: "'High workloads' affect probation officers in Wales".
+    assert [r["inspection"].rsplit("/", 1)[1] for r in rows] == ["2019-nps-wales"]
+    everything = run("document-inspections")
+    by_document = {}
+    for r in everything:
+        by_document.setdefault(r["document"].rsplit("/", 1)[1], set()).add(r.get("inspection", "").rsplit("/", 1)[-1])
+    # 004 reports its own 2025 inspection; the thematic reports 003 cites report on none.
+    assert by_document["hmip-2025-wales-region"] == {"2025-wales-region"}
+    assert by_document["hmip-2018-probation-supply-chains"] == {""}
+
+
+def test_latest_rating_of_every_body_of_a_kind(run) -> None:
+    regions = {r["bodyLabel"]: r.get("band") for r in run("latest-ratings", kind="pko:Region")}
+    # 004: "the overall rating for Wales was 'Requires improvement'".
+    assert regions["Probation Service in Wales"] == "Requires improvement"
+    divisions = {r["bodyLabel"]: (r.get("band"), r.get("year")) for r in run("latest-ratings", kind="pko:Division")}
+    # 003: "Overall, NPS in Wales is rated as: **Good**." (fieldwork from November 2018)
+    assert divisions["NPS in Wales"] == ("Good", "2018")
+
+
+def test_crc_ratings_by_owner(run) -> None:
+    # No CRC is rated in the corpus: 003 rates NPS in Wales only ("Overall, NPS in Wales is rated
+    # as: **Good**."), and 002 gives the 2017 Gwent inspection no rating. tests/test_kinds.py
+    # checks the query on a CRC fixture.
+    assert run("crc-ratings-by-owner") == []
+
+
+def test_how_one_measure_moved_between_inspections(run) -> None:
+    rows = run("measure-changes", measure="measure:active-victim-cases")
+    # 003: "NPS in Wales was managing 2,466 active cases"; 004: "the unit was managing 3,620
+    # cases at the end of September 2025" and "over 3,000" (a qualified figure).
+    changes = {(float(r["earlierValue"]), float(r["laterValue"])): r for r in rows}
+    assert float(changes[(2466, 3620)]["change"]) == 1154
+    assert changes[(2466, 3620)]["qualified"] == "false" and changes[(2466, 3000)]["qualified"] == "true"
+    assert all(r["earlier"].endswith("(2019)") and r["later"].endswith("(2025)") for r in rows)
+
+
+def test_a_measure_shared_by_both_inspections(run) -> None:
+    rows = run("measure-changes", measure="measure:approved-premises-count")
+    # 003: "The division operates from 20 offices, 19 courts, 4 approved premises"; 004: "Across Wales, there are four
+    # approved premises" - in words, now a statistic of the same measure.
+    assert [(float(r["earlierValue"]), float(r["laterValue"]), float(r["change"])) for r in rows] == [(4, 4, 0)]
 
 
 def test_every_saved_query_has_an_answer_test() -> None:
@@ -312,5 +395,9 @@ def test_every_saved_query_has_an_answer_test() -> None:
         "history",
         "bodies-in-region",  # tests/test_bodies.py
         "crc-owners",  # tests/test_bodies.py
+        "document-inspections",
+        "latest-ratings",
+        "crc-ratings-by-owner",
+        "measure-changes",
     }
     assert set(SAVED) == tested

@@ -25,7 +25,7 @@ from probkg.core.paths import Layout
 from probkg.rdf.store import KnowledgeGraph
 
 ENTITY_ROOTS = """VALUES ?root { org:FormalOrganization org:OrganizationalUnit pko:Establishment
-  org:OrganizationalCollaboration pko:Programme pko:Service pko:Initiative pko:Contract pko:SystemOrTool }"""
+  org:OrganizationalCollaboration pko:Programme pko:StaffTraining pko:Service pko:Initiative pko:Contract pko:SystemOrTool }"""
 
 ENTITIES = f"SELECT DISTINCT ?e WHERE {{ {ENTITY_ROOTS} ?e a/rdfs:subClassOf* ?root FILTER(isIRI(?e)) }}"
 

@@ -174,11 +174,21 @@ def number_as_text(real: Real) -> Applied:
     return real.edit_text(real.first(PKO.Statistic), r"pko:value (\d+(?:\.\d+)?) ;", r'pko:value "\1" ;')
 
 
+def set_date(real: Real, node: rdflib.URIRef, prop: rdflib.URIRef, value: str, precision: str) -> Applied:
+    """Give `node` the date `value` on `prop`, with the precision property that goes with it (one date model)."""
+    precision_prop = PKO[prop.rsplit("/", 1)[-1] + "Precision"]
+
+    def edit(g: rdflib.Graph) -> None:
+        g.set((node, prop, rdflib.Literal(value, datatype=XSD.date)))
+        g.set((node, precision_prop, VOCAB[f"precision-{precision}"]))
+
+    return real.edit_graph(node, edit)
+
+
 def fieldwork_ends_before_start(real: Real) -> Applied:
     inspection = real.first(PKO.Inspection, lambda i: real.value(i, SCHEMA.startDate) is not None)
     year = int(str(real.value(inspection, SCHEMA.startDate))[:4]) - 1
-    end = rdflib.Literal(f"{year}-01-01", datatype=XSD.date)
-    return real.edit_graph(inspection, lambda g: g.set((inspection, SCHEMA.endDate, end)))
+    return set_date(real, inspection, SCHEMA.endDate, f"{year}-01-01", "day")
 
 
 def fieldwork_after_publication(real: Real) -> Applied:
@@ -193,8 +203,30 @@ def fieldwork_after_publication(real: Real) -> Applied:
         )
 
     inspection = real.first(PKO.Inspection, lambda i: published(i) is not None)
-    start = rdflib.Literal(f"{int(str(published(inspection))[:4]) + 1}-01", datatype=XSD.gYearMonth)
+    return set_date(real, inspection, SCHEMA.startDate, f"{int(str(published(inspection))[:4]) + 1}-01-01", "month")
+
+
+def month_date_not_on_the_first(real: Real) -> Applied:
+    """A month-precision date written with a day: 2018-11-15 cannot stand for "November 2018"."""
+    inspection = real.first(PKO.Inspection, lambda i: real.value(i, PKO.startDatePrecision) == VOCAB["precision-month"])
+    start = rdflib.Literal(str(real.value(inspection, SCHEMA.startDate))[:8] + "15", datatype=XSD.date)
     return real.edit_graph(inspection, lambda g: g.set((inspection, SCHEMA.startDate, start)))
+
+
+def date_without_precision(real: Real) -> Applied:
+    document = real.first(PKO.Document, lambda d: real.value(d, PKO.issuedPrecision) is not None)
+    return real.edit_graph(document, lambda g: g.remove((document, PKO.issuedPrecision, None)))
+
+
+def claim_without_document(real: Real) -> Applied:
+    claim = real.first(PKO.Claim)
+    return real.edit_graph(claim, lambda g: g.remove((claim, PKO.statedIn, None)))
+
+
+def unchecked_claim_marked_not_in_report(real: Real) -> Applied:
+    """The 2017 claims rest on a report the corpus does not hold: "not in report" would claim it was read."""
+    claim = real.first(PKO.Claim, lambda c: real.value(c, PKO.verdict) == VOCAB["verdict-not-checkable"])
+    return real.edit_graph(claim, lambda g: g.set((claim, PKO.verdict, VOCAB["verdict-not-in-report"])))
 
 
 def addressee_is_a_string(real: Real) -> Applied:
@@ -394,6 +426,24 @@ MUTATIONS = [
         "fieldwork that starts after the report is published",
         "DatesInOrderShape",
         fieldwork_after_publication,
+    ),
+    Mutation(
+        "month-date-not-on-the-first",
+        "a date at month precision that names a day other than the first",
+        "DatedShape",
+        month_date_not_on_the_first,
+    ),
+    Mutation(
+        "date-without-precision", "a document's date of issue with no precision", "DatedShape", date_without_precision
+    ),
+    Mutation(
+        "claim-without-document", "a claim that does not name its document", "Claim-document", claim_without_document
+    ),
+    Mutation(
+        "unchecked-claim-marked-not-in-report",
+        "a claim about a report outside the corpus marked as not in the report",
+        "CheckedClaimShape",
+        unchecked_claim_marked_not_in_report,
     ),
     Mutation(
         "addressee-is-a-string",

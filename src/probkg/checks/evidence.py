@@ -3,8 +3,8 @@
 The rule, stated once: a quote matches its document when, after both are
 normalised by `normalise`, the quote is a substring of the document. Only
 whitespace is normalised; case, punctuation and spelling must match exactly.
-On top of that, every number an observation reports must appear, as digits,
-in one of its quotes, and a claim that differs from the report must quote both
+On top of that, every number an observation reports must appear, in digits or
+(up to 999) in English words, in one of its quotes, and a claim that differs from the report must quote both
 the value it claims and the value the report gives.
 
 A fact read outside the corpus cites the public page instead: its evidence is a
@@ -58,8 +58,35 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+    " seventeen eighteen nineteen"
+).split()
+TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def number_words(whole: int) -> list[str]:
+    """How a whole number from 0 to 999 is written in English words: 72 as "seventy-two" or "seventy two".
+
+    Sources write small numbers as words ("a vacancy rate of seven per cent",
+    "Seventy-two per cent of respondents"); these are the forms the check accepts.
+    """
+    if not 0 <= whole < 1000:
+        return []
+    if whole < 20:
+        return [UNITS[whole]]
+    if whole < 100:
+        tens, unit = divmod(whole, 10)
+        return [TENS[tens]] if unit == 0 else [f"{TENS[tens]}-{UNITS[unit]}", f"{TENS[tens]} {UNITS[unit]}"]
+    hundreds, rest = divmod(whole, 100)
+    head = f"{UNITS[hundreds]} hundred"
+    if rest == 0:
+        return [head, "a hundred"] if hundreds == 1 else [head]
+    return [f"{head} and {tail}" for tail in number_words(rest)]
+
+
 def number_forms(value: str) -> list[str]:
-    """How a number may be written in a source: `2466` as 2466 or 2,466."""
+    """How a number may be written in a source in digits: `2466` as 2466 or 2,466."""
     try:
         number = Decimal(value)
     except InvalidOperation:
@@ -71,10 +98,28 @@ def number_forms(value: str) -> list[str]:
     return [text]
 
 
+def _as_words(value: str) -> list[str]:
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return []
+    return number_words(int(number)) if number == number.to_integral_value() else []
+
+
+# A number word must stand alone: "two" is not read in "twenty-two", nor "seventy" in
+# "seventy-two" or "seven hundred".
+WORD_BEFORE = r"(?<![\w-])"
+WORD_AFTER = r"(?![\w-]|\s+(?:and\s+)?(?:hundred|thousand|million)\b)"
+
+
 def contains_number(text: str, value: str) -> bool:
-    """True when `value` appears in `text` as a whole number, not inside another."""
+    """True when `value` appears in `text` as a whole number, in digits or in words, not inside another."""
     for form in number_forms(value):
         if re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)", text):
+            return True
+    for words in _as_words(value):
+        pattern = re.escape(words).replace(r"\ ", r"\s+")
+        if re.search(rf"{WORD_BEFORE}{pattern}{WORD_AFTER}", text, re.IGNORECASE):
             return True
     return False
 
@@ -234,7 +279,7 @@ def _values_in_quotes(
 
 
 def _check_numbers(kg: KnowledgeGraph, quote_ok: dict[str, str]) -> list[Failure]:
-    """Every number an observation reports appears, as digits, in one of its quotes."""
+    """Every number an observation reports appears, in digits or words, in one of its quotes."""
     failures = []
     for s, file, texts, values in _values_in_quotes(
         kg, quote_ok, "pko:Observation", ("pko:value", "pko:numerator", "pko:denominator")

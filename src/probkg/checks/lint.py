@@ -9,6 +9,7 @@ ambiguous. These checks run in `probkg lint` and in every `probkg validate`.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
@@ -27,12 +28,14 @@ UNDOCUMENTED_TERM = PKS + "UndocumentedTermCheck"
 SHARED_NAME = PKS + "SharedNameCheck"
 DANGLING_REFERENCE = PKS + "DanglingReferenceCheck"
 UNTYPED_NODE = PKS + "UntypedNodeCheck"
+CONTRADICTING_NOTE = PKS + "ContradictingNoteCheck"
 CHECKS = {
     UNDECLARED_TERM: "class or predicate declared nowhere",
     UNDOCUMENTED_TERM: "term of ours without label or definition",
     SHARED_NAME: "label or acronym shared by two entities",
     DANGLING_REFERENCE: "reference to an IRI described nowhere",
     UNTYPED_NODE: "node with no class",
+    CONTRADICTING_NOTE: "curator's note that the data contradicts",
 }
 """The QC checks, by IRI (in the shapes namespace, so reports group them like shapes)."""
 
@@ -43,6 +46,21 @@ BUILT_IN = frozenset(
 """The terms RDF, RDFS and OWL define: used freely, never declared by us, but still spelt right."""
 
 NAME_PREDICATES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
+
+
+NOTE_PREDICATES = (rdflib.URIRef(PKO + "editorialNote"), SKOS.editorialNote)
+DATE_PREDICATES = tuple(
+    rdflib.URIRef(iri)
+    for iri in (
+        PREFIXES["schema"] + "startDate",
+        PREFIXES["schema"] + "endDate",
+        PREFIXES["dcterms"] + "issued",
+        PKO + "date",
+        PKO + "referencePeriod",
+    )
+)
+UNDATED = re.compile(r"\b(undated|not dated|gives? no date|no date is given|date unknown)\b", re.IGNORECASE)
+"""How a note says that the sources give a node no date."""
 
 
 def declared_terms(ontology: rdflib.Graph) -> set[rdflib.URIRef]:
@@ -192,6 +210,27 @@ class Checker:
                     path=RDF.type,
                 )
 
+    def contradicting_notes(self) -> Iterator[Issue]:
+        """A note saying a node is undated on a node that has a date: the note or the date is stale."""
+        dated: dict[rdflib.term.Node, tuple[rdflib.URIRef, rdflib.term.Node]] = {}
+        for predicate in DATE_PREDICATES:
+            for subject, value in self.data.subject_objects(predicate):
+                dated.setdefault(subject, (predicate, value))
+        for predicate in NOTE_PREDICATES:
+            for subject, note in sorted(self.data.subject_objects(predicate), key=lambda pair: str(pair)):
+                if subject in dated and UNDATED.search(str(note)):
+                    date_predicate, value = dated[subject]
+                    yield self.issue(
+                        CONTRADICTING_NOTE,
+                        "warning",
+                        subject,
+                        self.data.file_of(subject),
+                        f"The note says there is no date, but the node has {shown(str(date_predicate))} "
+                        f"{value}: correct the note or the date.",
+                        path=predicate,
+                        value=note,
+                    )
+
     def all(self) -> list[Issue]:
         checks: list[Callable[[], Iterator[Issue]]] = [
             self.undeclared_terms,
@@ -199,6 +238,7 @@ class Checker:
             self.shared_names,
             self.dangling_references,
             self.untyped_nodes,
+            self.contradicting_notes,
         ]
         return [issue for check in checks for issue in check()]
 

@@ -417,10 +417,14 @@ class _Builder:
             if found is not None and (iri := self.person(found, role)) is not None:
                 block.add(prop, short(iri))
                 quotes.append(found.quote)
-        for prop, value in (("schema:startDate", p.start), ("schema:endDate", p.end)):
+        for prop, precision, value in (
+            ("schema:startDate", "pko:startDatePrecision", p.start),
+            ("schema:endDate", "pko:endDatePrecision", p.end),
+        ):
             if value:
-                datatype = "xsd:date" if len(value) == 10 else "xsd:gYearMonth"
-                block.add(prop, typed(value, datatype))
+                # one date model: an xsd:date, padded to the first day, beside the precision the text gives
+                block.add(prop, typed(value + "0000-01-01"[len(value) :], "xsd:date"))
+                block.add(precision, "vocab:precision-" + {10: "day", 7: "month", 4: "year"}[len(value)])
         quotes += p.date_quotes
         self.evidence(block, "inspection", x, quotes)
         self.blocks.append(block)

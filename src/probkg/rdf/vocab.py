@@ -48,6 +48,7 @@ ID_KINDS = (
     "event",
     "ownership",
     "membership",
+    "population",
 )
 PREFIXES.update({kind: f"{ID_BASE}{kind}/" for kind in ID_KINDS})
 

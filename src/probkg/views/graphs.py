@@ -46,6 +46,7 @@ KIND_RULES: tuple[tuple[str, str], ...] = (
     ("org:FormalOrganization", "body"),
     ("org:OrganizationalUnit", "unit"),
     ("pko:Establishment", "establishment"),
+    ("pko:StaffTraining", "training"),
     ("pko:Programme", "programme"),
     ("pko:Service", "service"),
     ("pko:Initiative", "initiative"),
@@ -85,6 +86,7 @@ VIEW_ENTITY_KINDS = (
     "establishment",
     "arrangement",
     "programme",
+    "training",
     "service",
     "initiative",
     "contract",
@@ -100,6 +102,7 @@ KIND_COLOURS = {
     "establishment": "#76b7b2",
     "arrangement": "#b07aa1",
     "programme": "#f28e2b",
+    "training": "#e15759",
     "service": "#ffbe7d",
     "initiative": "#edc948",
     "contract": "#9c755f",
@@ -435,9 +438,10 @@ def inspection_view(kg: KnowledgeGraph, inspection: str) -> nx.DiGraph:
         return _entity_node(G, iri, kinds.get(iri, "other"), labels, alts)
 
     add(inspection)
-    for r in kg.select(f"""SELECT ?start ?end ?year WHERE {{ VALUES ?i {{ {node} }}
-            OPTIONAL {{ ?i schema:startDate ?start }} OPTIONAL {{ ?i schema:endDate ?end }}
-            OPTIONAL {{ ?i pko:year ?year }} }}"""):
+    for r in kg.select(f"""SELECT ?start ?end WHERE {{ VALUES ?i {{ {node} }}
+            OPTIONAL {{ ?i schema:startDate ?s ; pko:startDatePrecision/pko:significantLength ?sn }}
+            OPTIONAL {{ ?i schema:endDate ?e ; pko:endDatePrecision/pko:significantLength ?en }}
+            BIND(SUBSTR(STR(?s), 1, ?sn) AS ?start) BIND(SUBSTR(STR(?e), 1, ?en) AS ?end) }}"""):
         G.nodes[root].update(r)
     for r in kg.select(f"""SELECT ?b WHERE {{ VALUES ?i {{ {node} }} ?i pko:inspectedBody ?b FILTER(isIRI(?b)) }}"""):
         G.add_edge(root, add(r["b"]), relation="inspected-body")

@@ -88,9 +88,9 @@ SELECT ?inspection ?ilabel ?when ?standard ?code ?slabel ?band ?blabel ?rank WHE
   OPTIONAL { ?standard skos:notation ?code }
   OPTIONAL { ?standard skos:prefLabel ?slabel }
   OPTIONAL { ?inspection rdfs:label ?ilabel }
-  OPTIONAL { ?inspection schema:startDate ?start } OPTIONAL { ?inspection pko:year ?year }
-  OPTIONAL { ?inspection schema:endDate ?end }
-  BIND(COALESCE(STR(?start), STR(?year), STR(?end), "") AS ?when)
+  OPTIONAL { ?inspection schema:startDate ?start }
+  OPTIONAL { ?report pko:reportsOn ?inspection ; pko:documentKind vocab:inspection-report ; dcterms:issued ?published }
+  BIND(COALESCE(STR(?start), STR(?published), "") AS ?when)
 }"""
 
 
