@@ -302,3 +302,23 @@ def test_programmes_training_and_initiatives_are_typed_as_the_sources_call_them(
     # 003: "the WISDOM project"; 004: "a brain injury support initiative (BrainKind)".
     assert {"wisdom", "brainkind"} <= members("pko:Initiative")
     assert "wisdom" not in members("pko:MultiAgencyArrangement") and "brainkind" not in members("pko:Charity")
+
+
+def test_the_crc_form_of_the_2018_2020_framework(kg: KnowledgeGraph) -> None:
+    rows = kg.select("""SELECT ?code ?name ?domain WHERE {
+        ?s a pko:Standard ; skos:inScheme framework:hmip-2019-crc ; skos:notation ?code ; skos:prefLabel ?name ;
+           skos:broader/skos:prefLabel ?domain }""")
+    standards = {r["code"]: (r["name"], r["domain"]) for r in rows}
+    # The inspectorate's January 2019 CRC report (read on a public copy, cited in
+    # graph/sources/pages-frameworks.ttl) lists in its contents "4. Unpaid work and Through the
+    # Gate", "4.1. Unpaid work" and "4.2. Through the Gate" after the eight standards of domains
+    # one and two that the NPS form shares (003: "1.1 Leadership" ... "2.4 Reviewing").
+    assert standards["4.1"] == ("Unpaid work", "Unpaid work and Through the Gate")
+    assert standards["4.2"] == ("Through the Gate", "Unpaid work and Through the Gate")
+    assert len(standards) == 10 and "3.1" not in standards
+    cited = kg.select(
+        """SELECT DISTINCT ?url WHERE { framework:hmip-2019-crc-4-2 pko:hasEvidence/oa:hasSource/schema:url ?url }"""
+    )
+    assert [r["url"] for r in cited] == [
+        "https://docslib.org/doc/6855554/derbyshire-leicestershire-nottinghamshire-and-rutland-community-rehabilitation-company"
+    ]
