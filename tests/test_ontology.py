@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
@@ -65,3 +66,24 @@ def test_catalog_maps_the_import_to_a_local_file(lay: Layout) -> None:
     mapped = {u.get("name"): u.get("uri") for u in root}
     assert imports <= set(mapped)
     assert all((lay.ontology / uri).is_file() for uri in mapped.values())
+
+
+@pytest.mark.external
+def test_hermit_finds_the_ontology_consistent_with_no_unsatisfiable_class(lay: Layout, tmp_path: Path) -> None:
+    """HermiT, an OWL 2 DL reasoner (shipped in owlready2, run on Debian's Java), accepts the ontology.
+
+    HermiT refuses what OWL 2 DL does not allow, such as a datatype outside the
+    OWL 2 datatype map (xsd:gYear) or a property used as two kinds at once, so
+    this is the DL check Protégé users would run.
+    """
+    import owlready2
+
+    onto = ontology(lay)
+    onto.remove((None, OWL.imports, None))
+    path = tmp_path / "probation-kg.nt"
+    onto.serialize(path, format="nt", encoding="utf-8")
+    world = owlready2.World()
+    world.get_ontology(path.as_uri()).load()
+    with world:
+        owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+    assert list(world.inconsistent_classes()) == []
