@@ -10,8 +10,7 @@ listed in EXCEPTIONS with the reason (none so far; see docs/validation.md).
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 
 import pytest
 import rdflib
@@ -32,7 +31,9 @@ EXCEPTIONS: dict[str, set[jena.Key]] = {}
 @pytest.fixture(scope="session")
 def classpath(lay: Layout) -> str:
     cp = jena.classpath(lay.root)
-    assert cp, f"{jena.CLASSPATH} is missing: run bash scripts/setup.sh (it installs Jena and builds the classpath)"
+    assert cp, (
+        f"{jena.CLASSPATH} or {jena.BATCH} is missing: run bash scripts/setup.sh (it installs Jena, builds the classpath, compiles JenaBatch.java)"
+    )
     return cp
 
 
@@ -44,29 +45,32 @@ def jena_results(
     mutation_runs: dict[str, MutationRun],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, tuple[set[jena.Key], bool]]:
-    """Jena's results and verdict for the real graph ("real") and every fixture, a few JVMs at a time."""
+    """Jena's results and verdict for the real graph ("real") and every fixture, all in one JVM.
+
+    The real files are written once; a fixture's job lists them with its one
+    changed file (parsed and serialised again) in place of the original.
+    """
     folder = tmp_path_factory.mktemp("jena")
     shapes_file = folder / "shapes.nt"
     shapes.graph.serialize(shapes_file, format="nt", encoding="utf-8")
-    real_files = {name: jena.ntriples(graph) for name, graph in real.data.parts.items()}
+    real_files = {name: folder / f"real-{i}.nt" for i, name in enumerate(real.data.parts)}
+    for name, path in real_files.items():
+        path.write_bytes(jena.ntriples(real.data.parts[name]))
+    jobs, changed = {"real": list(real_files.values())}, {}
+    for i, (name, run) in enumerate(mutation_runs.items()):
+        changed[name] = rdflib.Graph().parse(data=run.applied.text, format="turtle")
+        path = folder / f"changed-{i}.nt"
+        path.write_bytes(jena.ntriples(changed[name]))
+        jobs[name] = [path if file == run.applied.file else real_path for file, real_path in real_files.items()]
+    reports = jena.run(classpath, shapes_file, jobs, folder)
 
-    def one(name: str) -> tuple[str, tuple[set[jena.Key], bool]]:
-        files, changed = dict(real_files), None
-        if name != "real":  # only the changed file is parsed and serialised again
-            applied = mutation_runs[name].applied
-            changed = rdflib.Graph().parse(data=applied.text, format="turtle")
-            files[applied.file] = jena.ntriples(changed)
-        report = jena.run(classpath, shapes_file, list(files.values()), folder / name)
+    def data(name: str) -> Callable[[], DataGraph]:
+        if name == "real":
+            return lambda: real.data
+        file = mutation_runs[name].applied.file
+        return lambda: DataGraph({**real.data.parts, file: changed[name]}, real.data.ontology_files)
 
-        def data() -> DataGraph:
-            if changed is None:
-                return real.data
-            return DataGraph({**real.data.parts, mutation_runs[name].applied.file: changed}, real.data.ontology_files)
-
-        return name, (jena.jena_keys(data, report), jena.jena_conforms(report))
-
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        return dict(pool.map(one, ["real", *mutation_runs]))
+    return {name: (jena.jena_keys(data(name), report), jena.jena_conforms(report)) for name, report in reports.items()}
 
 
 def agree(name: str, ours: dict, theirs: set[jena.Key], jena_conforms: bool) -> None:

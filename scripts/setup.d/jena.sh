@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Make Debian's Apache Jena jars runnable for the second SHACL opinion
 # (tests/test_jena.py). Writes .cache/jena/classpath (one line, ready for
-# `java -cp`) and .cache/jena/bundles/ (the xerces message bundles Debian's
-# jena-core leaves under their old package; see ../shared/notes/jena-shacl.md).
-# Safe to run again; does nothing when Jena is not installed.
+# `java -cp`), .cache/jena/bundles/ (the xerces message bundles Debian's
+# jena-core leaves under their old package; see docs/tool-traps.md) and
+# .cache/jena/batch/ (tests/support/JenaBatch.java compiled: the test suite
+# validates every fixture in one JVM). Safe to run again; does nothing when
+# Jena is not installed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -51,3 +53,10 @@ unzip -q -j -o /usr/share/java/jena-core.jar 'org/apache/jena/ext/xerces/impl/xp
 
 classpath="$PWD/$OUT/bundles:$(printf '%s\n' "${jars[@]}" | sort -u | paste -sd:)"
 printf '%s\n' "$classpath" > "$OUT/classpath"
+
+# The batch validator, compiled again only when its source changed.
+src=tests/support/JenaBatch.java
+if [ ! -e "$OUT/batch/JenaBatch.class" ] || [ "$src" -nt "$OUT/batch/JenaBatch.class" ]; then
+  mkdir -p "$OUT/batch"
+  javac -nowarn -d "$OUT/batch" -cp "$classpath" "$src"
+fi
