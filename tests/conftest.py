@@ -1,7 +1,7 @@
 """Shared fixtures: the project layout and the graph, loaded once per test session.
 
 For validation: the real graph and the shapes parsed once; every mutation
-fixture (tests/mutations.py) validated once, in forked worker processes, by
+fixture (tests/support/mutations.py) validated once, in forked worker processes, by
 the function `probkg validate` calls, and shared by test_mutations.py and
 test_jena.py; the count of defect kinds caught is printed at the end.
 """

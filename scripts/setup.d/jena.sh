@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make Debian's Apache Jena jars runnable for the second SHACL opinion
-# (tests/test_jena.py). Writes .cache/jena/classpath (one line, ready for
+# (tests/code/test_jena.py). Writes .cache/jena/classpath (one line, ready for
 # `java -cp`), .cache/jena/bundles/ (the xerces message bundles Debian's
 # jena-core leaves under their old package; see docs/tool-traps.md) and
 # .cache/jena/batch/ (tests/support/JenaBatch.java compiled: the test suite

@@ -1,4 +1,4 @@
-"""The `virtuoso.ini` of a throwaway Virtuoso on 127.0.0.1, for tests/test_virtuoso.py and bench/peers.py."""
+"""The `virtuoso.ini` of a throwaway Virtuoso on 127.0.0.1, for tests/code/test_virtuoso.py and bench/peers.py."""
 
 from __future__ import annotations
 

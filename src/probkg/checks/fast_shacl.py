@@ -12,7 +12,7 @@ fails sh:pattern and sh:minLength; an ill-formed literal fails sh:datatype; a
 string never passes a numeric sh:minInclusive). Anything else (a component it
 does not know, a shape without sh:message, whose text pyshacl would make up)
 raises `Unsupported`, and `validate` then runs pyshacl instead, so a new shape
-is never checked wrongly, only slowly. `tests/test_validate_fast.py` proves
+is never checked wrongly, only slowly. `tests/code/test_validate_fast.py` proves
 that both engines report the same results on the real graph and on every
 seeded defect.
 """

@@ -115,7 +115,7 @@ def test_where_one_name_fits_several_bodies_the_living_win() -> None:
     assert g.link("the Safety Board")[1][0].entities == (new, old)  # undated: ambiguous, reported
 
 
-FIXTURES = Path(__file__).parent / "fixtures" / "linking"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "linking"
 
 
 @pytest.mark.parametrize("name", ["english-pdu-report.txt", "english-crc-press-release.txt"])

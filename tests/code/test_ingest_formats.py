@@ -26,7 +26,7 @@ from probkg.rdf.store import KnowledgeGraph
 from probkg.rdf.vocab import ID_BASE
 from support.pdf import pdf_from_text, pdf_without_text
 
-FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "ingest"
 HTML = FIXTURES / "northmoor-pdu-2025.html"
 TEXT_2019 = FIXTURES / "northmoor-nps-2019.txt"
 PRESS = FIXTURES / "northmoor-press-release.txt"

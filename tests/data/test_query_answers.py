@@ -346,7 +346,7 @@ def test_latest_rating_of_every_body_of_a_kind(run) -> None:
 
 def test_crc_ratings_by_owner(run) -> None:
     # No CRC is rated in the corpus: 003 rates NPS in Wales only ("Overall, NPS in Wales is rated
-    # as: **Good**."), and 002 gives the 2017 Gwent inspection no rating. tests/test_kinds.py
+    # as: **Good**."), and 002 gives the 2017 Gwent inspection no rating. tests/code/test_kinds.py
     # checks the query on a CRC fixture.
     assert run("crc-ratings-by-owner") == []
 
@@ -393,8 +393,8 @@ def test_every_saved_query_has_an_answer_test() -> None:
         "inspection-statistics",
         "most-criticised",
         "history",
-        "bodies-in-region",  # tests/test_bodies.py
-        "crc-owners",  # tests/test_bodies.py
+        "bodies-in-region",  # tests/data/test_bodies.py
+        "crc-owners",  # tests/data/test_bodies.py
         "document-inspections",
         "latest-ratings",
         "crc-ratings-by-owner",

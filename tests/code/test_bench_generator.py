@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 from generate import DEFECT_KINDS, GROUP_SIZE, generate  # noqa: E402
 from probkg.checks import lint  # noqa: E402

@@ -42,7 +42,7 @@ SAVED = catalogue(layout().queries)
 # diagnosed on this data. They are reported as xfail when they differ.
 KNOWN_VIRTUOSO_ERRORS = {
     # A property path from a VALUES-bound IRI beside two grouped sub-selects; Oxigraph, rdflib
-    # and the endpoint answer it (tests/test_engines_agree.py, tests/test_endpoint_agrees.py).
+    # and the endpoint answer it (tests/code/test_engines_agree.py, tests/code/test_endpoint_agrees.py).
     "bodies-in-region": "SP031: SPARQL compiler: Internal error: ssg_print_rvr_fixed_val",
 }
 """Saved queries Virtuoso 7 refuses with an internal error of its own: the message it gives."""

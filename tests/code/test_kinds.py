@@ -21,7 +21,7 @@ from probkg.rdf.store import load
 from probkg.sparql.catalogue import catalogue
 from probkg.sparql.engines import OxigraphEngine
 
-FIXTURES = Path(__file__).parent / "fixtures" / "kinds"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "kinds"
 
 DEFECTS = {
     "pdu-rated-on-the-regional-framework": (

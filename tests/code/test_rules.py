@@ -23,7 +23,7 @@ from probkg.rdf.terms import binding, rdflib_binding, to_oxigraph, to_rdflib
 from probkg.rdf.vocab import compact
 from probkg.sparql.guard import Refused, check_query, refuse_outbound
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "probkg"
+SRC = Path(__file__).resolve().parents[2] / "src" / "probkg"
 ID = "https://w3id.org/probation-kg/id/"
 SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"

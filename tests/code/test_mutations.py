@@ -1,6 +1,6 @@
 """Seeded defects: each must be caught by the shape or check meant for it, and only the real graph conforms.
 
-Every mutation (tests/mutations.py) is validated by the same function
+Every mutation (tests/support/mutations.py) is validated by the same function
 `probkg validate` calls, over the real graph with the one changed file
 (conftest.py). A defect counts as caught when the run fails, the expected
 shape or check reports the expected focus node in the expected file, and that

@@ -129,7 +129,7 @@ def test_every_term_the_shapes_name_is_declared(real, shapes: validate.Shapes) -
     shapes.check_terms(lint.declared_terms(real.data.ontology()))
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in Path(__file__).parent.parent.joinpath("shapes").glob("*.ttl")))
+@pytest.mark.parametrize("name", sorted(p.name for p in Path(__file__).parents[2].joinpath("shapes").glob("*.ttl")))
 def test_shapes_files_follow_the_conventions(lay: Layout, name: str) -> None:
     """Prefixes at the top; one block per shape, `a` first, predicates sorted; pks: shapes."""
     text = (lay.shapes / name).read_text(encoding="utf-8")

@@ -1,7 +1,7 @@
 """The fast validation path reports exactly what pyshacl reports.
 
 pyshacl is the reference: its results on the real graph and on every seeded
-defect (tests/mutations.py, validated once per session in conftest.py) are
+defect (tests/support/mutations.py, validated once per session in conftest.py) are
 the ground truth. The same projects are validated again by `probkg validate`'s
 default engine (the shapes compiled to SPARQL for Oxigraph, `fastshacl`), and
 every result must match in every field a report shows. Blank nodes (a quote's

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "probkg"
+SRC = Path(__file__).resolve().parents[2] / "src" / "probkg"
 LOADER = {"rdf/inputs.py", "rdf/store.py"}
 CALLS = {"parse", "bulk_load", "load", "parse_into"}
 FILE_KEYWORDS = {"path", "source", "location", "file"}
