@@ -1,7 +1,7 @@
 """The data being checked, as rdflib graphs: one per file and their union.
 
 pyshacl validates the union, parsed by rdflib's own parsers: over Oxigraph's
-literals it reports a thousand false `sh:in` violations (`traps.md`). The
+literals it reports a thousand false `sh:in` violations (`docs/tool-traps.md`). The
 per-file graphs are kept beside it because a check result must name the file
 a node comes from, and because the QC checks look at what `graph/` uses, not
 at what the ontology declares.
@@ -31,7 +31,7 @@ class PreparedQueryGraph(rdflib.Graph):
 
     pyshacl sends a SHACL-SPARQL constraint's text for every focus node and
     rdflib parses it every time, which cost two thirds of a validation run
-    (`traps.md`); the text does not change between focus nodes (they are
+    (`docs/tool-traps.md`); the text does not change between focus nodes (they are
     passed as bindings), so one parse per text is enough. Every query pyshacl
     runs passes through here, so this is also the last place to stop a shapes
     file from making rdflib fetch a URL.

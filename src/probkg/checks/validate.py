@@ -1,7 +1,7 @@
 """Validate the graph against the SHACL shapes in shapes/, plus the QC checks of `lint`.
 
 pyshacl does the SHACL work, over a plain rdflib graph parsed by rdflib
-(`traps.md`), with everything that could reach outside the inputs switched
+(`docs/tool-traps.md`), with everything that could reach outside the inputs switched
 off: no OWL imports, no JavaScript, no SHACL-AF, no inference, and SPARQL that
 cannot fetch (see `datagraph.PreparedQueryGraph`). What the shapes ask is
 checked before the data is touched, so a broken shapes file is reported as

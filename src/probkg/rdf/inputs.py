@@ -4,7 +4,7 @@ Curators and CI hand `probkg validate` (and `build`) files from anywhere. A 1 KB
 RDF/XML "billion laughs" file hangs rdflib for minutes and makes Oxigraph build
 a literal of billions of characters; an external entity or a JSON-LD
 `@context` URL makes a parser open files or the network
-(`../shared/notes/traps.md`). So every file is read here first, as bytes,
+(`docs/tool-traps.md`). So every file is read here first, as bytes,
 with a size limit; its format is fixed by its extension (or, failing that,
 its first bytes); and the dangerous constructs are refused *before* any parser
 sees them: DOCTYPE and ENTITY declarations in XML, non-inline `@context` and

@@ -6,7 +6,7 @@ other layer reaches the data through `KnowledgeGraph`, so the engine can change
 here without touching callers. Validation is the one exception: pyshacl needs
 an rdflib graph, and `rdflib_graph` parses the files with rdflib's own parser
 because rdflib does not equate Oxigraph's `xsd:string` literals with plain ones
-(`../shared/notes/traps.md`).
+(`docs/tool-traps.md`).
 """
 
 from __future__ import annotations

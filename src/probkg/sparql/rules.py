@@ -2,7 +2,7 @@
 
 Checked over `queries/*.rq` by `tests/code/test_query_rules.py`; each rule comes from a
 measurement or a disagreement seen on this project's engines
-(`../shared/notes/traps.md`, `bench/RESULTS.md`, `tests/code/test_virtuoso.py`):
+(`docs/tool-traps.md`, `bench/RESULTS.md`, `tests/code/test_virtuoso.py`):
 
 * `no-exists`: no `EXISTS` / `NOT EXISTS`. They are evaluated once per row
   (correlated), which is quadratic in rdflib and Oxigraph alike; a `MINUS`, or a

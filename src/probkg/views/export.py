@@ -11,7 +11,7 @@
 | `html` | `.html` | any browser, offline: one file with its script and data inside |
 
 Every file is written atomically. Attribute values are strings or integers
-(`traps.md`: networkx's GraphML writer refuses RDF term objects).
+(`docs/tool-traps.md`: networkx's GraphML writer refuses RDF term objects).
 """
 
 from __future__ import annotations
