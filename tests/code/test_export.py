@@ -76,6 +76,7 @@ def hostile(lay, tmp_path_factory):
     return probkg.load(lay=fixture_lay), folder
 
 
+@pytest.mark.slow  # the `exports` fixture: every view in every format, a CLI run each
 @pytest.mark.parametrize("fmt", list(FORMATS))
 @pytest.mark.parametrize("view", list(VIEW_ARGS))
 def test_export_reads_back_with_the_views_counts(kg, exports, view, fmt):
@@ -148,6 +149,7 @@ def test_hostile_jsonld_is_linked_data(hostile):
     assert len(edges) == expected_counts(kg, "entities")[1]
 
 
+@pytest.mark.slow
 def test_entities_edges_count_strengths_and_areas_for_improvement(kg, exports):
     G = nx.read_graphml(out_file(exports, "entities", "graphml"))
     assert sum(d["areas_for_improvement"] for _, _, d in G.edges(data=True)) == count(kg, AFI_PAIRS)
@@ -164,6 +166,7 @@ def test_entities_edges_count_strengths_and_areas_for_improvement(kg, exports):
         assert d["areas_for_improvement"] == afi.get(n, 0), n
 
 
+@pytest.mark.slow
 def test_cytoscape_and_csv_carry_the_tools_columns(exports):
     doc = json.loads(out_file(exports, "entities", "cytoscape").read_text(encoding="utf-8"))
     node = doc["elements"]["nodes"][0]["data"]
@@ -175,6 +178,7 @@ def test_cytoscape_and_csv_carry_the_tools_columns(exports):
     assert (exports / "entities-nodes.csv").read_text(encoding="utf-8").startswith("Id,Label,kind,iri")
 
 
+@pytest.mark.slow
 def test_exports_are_the_same_twice(lay, tmp_path):
     """Blank nodes get stable keys, so the same data exports to the same bytes."""
     first, again = tmp_path / "first.graphml", tmp_path / "again.graphml"

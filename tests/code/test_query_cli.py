@@ -33,6 +33,7 @@ def test_the_catalogue_has_at_least_twenty_documented_queries(lay: Layout) -> No
     assert all(name in listing.output for name in saved)
 
 
+@pytest.mark.slow  # a CLI run for every saved query in every format
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_saved_query_runs_in_every_format(lay: Layout, fmt: str) -> None:
     for name, query in catalogue(lay.queries).items():
