@@ -53,7 +53,7 @@ REPORTS = (
     "001_7c520cd12679e250.txt",
     "002_96b587899a4ca5e3.txt",
 )
-FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "ingest"
 GUARD_SECONDS = 20
 FUZZ = settings(
     max_examples=30,
