@@ -31,9 +31,7 @@ EXCEPTIONS: dict[str, set[jena.Key]] = {}
 @pytest.fixture(scope="session")
 def classpath(lay: Layout) -> str:
     cp = jena.classpath(lay.root)
-    assert cp, (
-        f"{jena.CLASSPATH} or {jena.BATCH} is missing: run bash scripts/setup.sh (it installs Jena, builds the classpath, compiles JenaBatch.java)"
-    )
+    assert cp, f"{jena.CLASSPATH} or {jena.BATCH} is missing: run bash scripts/setup.sh (it builds both)"
     return cp
 
 

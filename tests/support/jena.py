@@ -1,10 +1,11 @@
 """Apache Jena's SHACL validator as a second opinion on pyshacl.
 
 scripts/setup.d/jena.sh builds the classpath (Debian's jars do not run as
-installed; docs/tool-traps.md) and compiles JenaBatch.java. Jena gets the same shapes and the
-same data as pyshacl, as N-Triples, with blank nodes skolemised into IRIs so
-that the focus nodes of both reports can be matched: a blank focus node is
-known on both sides by what points at it ("oa:hasSelector of quote:...").
+installed; docs/tool-traps.md) and compiles JenaBatch.java. Jena gets the
+same shapes and the same data as pyshacl, as N-Triples, with blank nodes
+skolemised into IRIs so that the focus nodes of both reports can be matched: a
+blank focus node is known on both sides by what points at it
+("oa:hasSelector of quote:...").
 """
 
 from __future__ import annotations
