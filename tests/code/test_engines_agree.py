@@ -37,8 +37,8 @@ def engines(kg, lay):
     return OxigraphEngine(kg), RdflibEngine(lay)
 
 
-SLOW_ON_RDFLIB = {"entity-dossier"}
-"""Saved queries rdflib takes several seconds over (about 8 s of CPU for the dossier): left out of the quick part."""
+SLOW_ON_RDFLIB = {"entity-dossier", "nps-vs-crc"}
+"""Saved queries rdflib takes several seconds of CPU over (8 s and 13 s): left out of the quick part."""
 
 
 @pytest.mark.parametrize(
