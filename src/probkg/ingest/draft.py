@@ -465,11 +465,10 @@ class _Builder:
 
     def ratings(self, body: str) -> None:
         p, x = self.parsed, self.x
-        standards = {
-            c.iri
-            for c in self.ctx.concepts.values()
-            if c.kind == "Standard" and c.iri.startswith(f"{ID_BASE}framework/{p.framework}-")
-        }
+        # A standard's IRI is the framework's and its numeric code: a prefix test alone would take
+        # the standards of a framework whose name extends this one's (hmip-2019-crc of hmip-2019).
+        own = re.compile(rf"{re.escape(ID_BASE)}framework/{re.escape(p.framework)}-\d+(?:-\d+)*")
+        standards = {c.iri for c in self.ctx.concepts.values() if c.kind == "Standard" and own.fullmatch(c.iri)}
         printed = {r.code for r in p.ratings if r.code != "overall"}
         if len(printed) < len(standards):
             missing = sorted(

@@ -21,8 +21,7 @@ For `--as X`, the draft holds:
   the curator (a sentence that restates two findings at once carries both
   polarities); `not in report` when no fact
   matches. When the graph has the inspection but not its report's text, the
-  claim cannot be checked: `vocab:verdict-cannot-be-checked` where the graph
-  defines it, else `not in report` with an editorial note saying why.
+  claim cannot be checked (`vocab:verdict-not-checkable`).
 """
 
 from __future__ import annotations
@@ -45,14 +44,13 @@ from probkg.ingest.model import Figure, ParsedArticle, Sentence
 from probkg.ingest.polarity import judges
 from probkg.ingest.source import ReportText
 from probkg.ingest.turtle import Block, integer, lang_string, string, typed
-from probkg.rdf.vocab import ID_BASE
 
 CORROBORATES = 0.5
 """Share of a claim's content words that one fact's report quotes must hold for the claim to echo it."""
 MIN_SHARED = 3
 """And at least this many content words in common: a short sentence is not matched on one or two words."""
 MIN_CLAIM_WORDS = 6
-CANNOT_BE_CHECKED = f"{ID_BASE}vocab/verdict-cannot-be-checked"
+NOT_CHECKABLE = "vocab:verdict-not-checkable"
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
@@ -220,16 +218,7 @@ class _ArticleBuilder(_Builder):
     ) -> str:
         text = sentence.quote.text
         if not checkable:
-            if CANNOT_BE_CHECKED in self.ctx.known:
-                return short(CANNOT_BE_CHECKED)
-            where = f"{short(info.iri)}'s report" if info else "the report"
-            block.add(
-                "pko:editorialNote",
-                lang_string(
-                    f"Draft: cannot be checked, as {where} is not in the corpus; the verdict is a placeholder."
-                ),
-            )
-            return "vocab:verdict-not-in-report"
+            return NOT_CHECKABLE
         stated = self.article.overall
         if overall and stated and stated[1] is sentence:
             block.add("pko:echoes", short(overall.iri))
