@@ -747,7 +747,7 @@ class Rewrite:
     """As the store holds it, and as exports and the endpoint serve it."""
 
 
-def rewrites(triples: Iterator[tuple[str, ox.Quad]]) -> list[Rewrite]:
+def rewrites(triples: Iterator[tuple[str, ox.Triple]]) -> list[Rewrite]:
     """Those of (file, triple) whose typed literal Oxigraph would store changed.
 
     Oxigraph stores "5"^^xsd:int as "5"^^xsd:integer and "024"^^xsd:nonNegativeInteger
@@ -755,7 +755,7 @@ def rewrites(triples: Iterator[tuple[str, ox.Quad]]) -> list[Rewrite]:
     would see the changed copy. Each XSD-typed literal goes once through a
     scratch store, which says what the real one keeps.
     """
-    found: dict[ox.Literal, list[tuple[str, ox.Quad]]] = {}
+    found: dict[ox.Literal, list[tuple[str, ox.Triple]]] = {}
     for name, quad in triples:
         o = quad.object
         if isinstance(o, ox.Literal) and o.datatype.value.startswith(XSD_NS) and o.datatype.value != str(XSD.string):

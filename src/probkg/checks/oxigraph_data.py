@@ -19,14 +19,8 @@ from probkg.checks.fast_shacl import Rewrite, rewrites
 from probkg.checks.rdflib_data import Triple, label_from, relative_name
 from probkg.checks.report import shown
 from probkg.core.paths import Layout
-from probkg.rdf import inputs
-from probkg.rdf.store import load, solutions
+from probkg.rdf.store import file_triples, load, solutions
 from probkg.rdf.terms import OxTerm, to_oxigraph, to_rdflib
-
-
-def _parse(source: inputs.RdfInput) -> Iterator[ox.Quad]:
-    """The file's triples as the parser reads them, before the store normalises any literal."""
-    return ox.parse(source.data, format=source.format.oxigraph, base_iri=source.path.resolve().as_uri())
 
 
 class OxData:
@@ -37,7 +31,9 @@ class OxData:
         self.paths = paths
         self.files = [relative_name(p, lay.root) for p in paths]
         self.rewrites = rewrites(
-            (name, quad) for name, path in zip(self.files, paths, strict=True) for quad in _parse(inputs.read(path))
+            (name, quad)
+            for name, path in zip(self.files, paths, strict=True)
+            for quad in file_triples(path, resolve_relative=True)
         )
         """The literals the store holds in another form than their file writes them."""
         self._graphs = {name: ox.NamedNode(lay.graph_name(p)) for name, p in zip(self.files, paths, strict=True)}

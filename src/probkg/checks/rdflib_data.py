@@ -209,13 +209,13 @@ class DataGraph:
         return self.union.subject_objects(predicate, unique=True)
 
     def rewritten_literals(self) -> list[Rewrite]:
-        def triples() -> Iterator[tuple[str, ox.Quad]]:
+        def triples() -> Iterator[tuple[str, ox.Triple]]:
             for name, graph in self.parts.items():
                 for s, p, o in graph:
                     if isinstance(o, rdflib.Literal) and o.datatype is not None:
                         subject = ox.BlankNode(str(s)) if isinstance(s, rdflib.BNode) else ox.NamedNode(str(s))
                         literal = ox.Literal(str(o), datatype=ox.NamedNode(str(o.datatype)))
-                        yield name, ox.Quad(subject, ox.NamedNode(str(p)), literal)
+                        yield name, ox.Triple(subject, ox.NamedNode(str(p)), literal)
 
         return rewrites(triples())
 

@@ -99,10 +99,11 @@ def load(
     return KnowledgeGraph(store, paths, lay)
 
 
-def _triples(source: inputs.RdfInput) -> list[ox.Triple]:
+def _triples(source: inputs.RdfInput, resolve_relative: bool = False) -> list[ox.Triple]:
     """The triples of checked input; a file of named graphs is refused, since it is loaded as one graph."""
+    base = source.path.resolve().as_uri() if resolve_relative else None
     try:
-        quads = list(ox.parse(input=source.data, format=source.format.oxigraph))
+        quads = list(ox.parse(input=source.data, format=source.format.oxigraph, base_iri=base))
     except (SyntaxError, ValueError, OSError) as exc:
         raise inputs.syntax_error(source.path, exc) from None
     if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
@@ -110,9 +111,10 @@ def _triples(source: inputs.RdfInput) -> list[ox.Triple]:
     return [q.triple for q in quads]
 
 
-def file_triples(path: Path) -> list[ox.Triple]:
-    """One file's triples, read through `inputs.read` (for uploading a file as one named graph)."""
-    return _triples(inputs.read(path))
+def file_triples(path: Path, resolve_relative: bool = False) -> list[ox.Triple]:
+    """One file's triples, read through `inputs.read` (for uploading a file as one named graph, or for
+    validation to see its literals as written, before a store normalises them; see `load`)."""
+    return _triples(inputs.read(path), resolve_relative)
 
 
 def load_artefact(path: Path) -> ox.Store:
