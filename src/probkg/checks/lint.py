@@ -29,6 +29,7 @@ SHARED_NAME = PKS + "SharedNameCheck"
 DANGLING_REFERENCE = PKS + "DanglingReferenceCheck"
 UNTYPED_NODE = PKS + "UntypedNodeCheck"
 CONTRADICTING_NOTE = PKS + "ContradictingNoteCheck"
+REWRITTEN_LITERAL = PKS + "RewrittenLiteralCheck"
 CHECKS = {
     UNDECLARED_TERM: "class or predicate declared nowhere",
     UNDOCUMENTED_TERM: "term of ours without label or definition",
@@ -36,6 +37,7 @@ CHECKS = {
     DANGLING_REFERENCE: "reference to an IRI described nowhere",
     UNTYPED_NODE: "node with no class",
     CONTRADICTING_NOTE: "curator's note that the data contradicts",
+    REWRITTEN_LITERAL: "literal the store will change",
 }
 """The QC checks, by IRI (in the shapes namespace, so reports group them like shapes)."""
 
@@ -231,6 +233,24 @@ class Checker:
                         value=note,
                     )
 
+    def rewritten_literals(self) -> Iterator[Issue]:
+        """A literal the store keeps in another form: exports and the endpoint would serve what the file does not say.
+
+        Oxigraph stores a derived integer type as xsd:integer and a
+        non-canonical form canonically ("024"^^xsd:nonNegativeInteger as
+        "24"^^xsd:integer); the fix is to write the base type, canonically.
+        """
+        for found in self.data.rewritten_literals():
+            yield self.issue(
+                REWRITTEN_LITERAL,
+                "warning",
+                found.subject,
+                found.file,
+                f"The store keeps {found.written} as {found.stored}: exports and the endpoint will serve the "
+                "second form. Write it that way (a base datatype such as xsd:integer, in canonical form).",
+                path=found.predicate,
+            )
+
     def all(self) -> list[Issue]:
         checks: list[Callable[[], Iterator[Issue]]] = [
             self.undeclared_terms,
@@ -239,6 +259,7 @@ class Checker:
             self.dangling_references,
             self.untyped_nodes,
             self.contradicting_notes,
+            self.rewritten_literals,
         ]
         return [issue for check in checks for issue in check()]
 

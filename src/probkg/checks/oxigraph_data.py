@@ -15,10 +15,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
+from probkg.checks.fast_shacl import Rewrite, rewrites
 from probkg.checks.rdflib_data import Triple, label_from, relative_name
 from probkg.checks.report import shown
 from probkg.core.paths import Layout
-from probkg.rdf.store import load, solutions
+from probkg.rdf.store import file_triples, load, solutions
 from probkg.rdf.terms import OxTerm, to_oxigraph, to_rdflib
 
 
@@ -26,13 +27,23 @@ class OxData:
     """Files loaded into one Oxigraph store; the file names are those reports show."""
 
     def __init__(self, paths: list[Path], lay: Layout, ontology: Path) -> None:
-        self.store = load(paths, lay).store
+        self.store = load(paths, lay, resolve_relative=True).store
+        self.paths = paths
         self.files = [relative_name(p, lay.root) for p in paths]
+        self.rewrites = rewrites(
+            (name, quad)
+            for name, path in zip(self.files, paths, strict=True)
+            for quad in file_triples(path, resolve_relative=True)
+        )
+        """The literals the store holds in another form than their file writes them."""
         self._graphs = {name: ox.NamedNode(lay.graph_name(p)) for name, p in zip(self.files, paths, strict=True)}
         self._names = {g: name for name, g in self._graphs.items()}
         self._ontology_files = {
             relative_name(p, lay.root) for p in paths if p.resolve().is_relative_to(ontology.resolve())
         }
+
+    def rewritten_literals(self) -> list[Rewrite]:
+        return self.rewrites
 
     def _quads(
         self,

@@ -15,11 +15,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
+import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
+from probkg.checks.fast_shacl import Rewrite, rewrites
 from probkg.checks.report import shown
 from probkg.rdf import inputs
 from probkg.rdf.names import LABEL_PREDICATES, preferred_label
@@ -90,6 +92,9 @@ class CheckedData(Protocol):
         """Subjects under `namespace` without an rdf:type."""
 
     def subject_objects(self, predicate: rdflib.URIRef) -> Iterable[tuple[rdflib.term.Node, rdflib.term.Node]]: ...
+    def rewritten_literals(self) -> list[Rewrite]:
+        """The literals a store (Oxigraph) would keep in another form than the file writes them."""
+
     def file_of(self, node: rdflib.term.Node) -> str: ...
     def label_of(self, node: rdflib.term.Node) -> str: ...
 
@@ -202,6 +207,17 @@ class DataGraph:
 
     def subject_objects(self, predicate: rdflib.URIRef) -> Iterator[tuple[rdflib.term.Node, rdflib.term.Node]]:
         return self.union.subject_objects(predicate, unique=True)
+
+    def rewritten_literals(self) -> list[Rewrite]:
+        def triples() -> Iterator[tuple[str, ox.Triple]]:
+            for name, graph in self.parts.items():
+                for s, p, o in graph:
+                    if isinstance(o, rdflib.Literal) and o.datatype is not None:
+                        subject = ox.BlankNode(str(s)) if isinstance(s, rdflib.BNode) else ox.NamedNode(str(s))
+                        literal = ox.Literal(str(o), datatype=ox.NamedNode(str(o.datatype)))
+                        yield name, ox.Triple(subject, ox.NamedNode(str(p)), literal)
+
+        return rewrites(triples())
 
     def ontology(self) -> rdflib.Graph:
         """The union of the ontology files."""

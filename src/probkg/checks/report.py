@@ -58,6 +58,10 @@ class Issue:
     message: str
     result: tuple[rdflib.Graph, rdflib.term.Node] = field(compare=False, repr=False)
     """The result in RDF (a graph and the sh:ValidationResult node in it), for Turtle output."""
+    terms: str = field(default="", repr=False)
+    """The focus node, path, value and severity as RDF terms (N-Triples), so that de-duplication never
+    merges results that differ only where the report's strings cannot show it: a value's datatype or
+    language tag ("5" and "5"^^xsd:int), or a severity of the shapes' own."""
 
     def sort_key(self) -> tuple:
         """Severity, shape, file, node: blank nodes (whose ids change from run to run) by what they belong to."""
@@ -174,6 +178,29 @@ def node_id(node: rdflib.term.Node) -> str:
     return f"_:{node}" if isinstance(node, rdflib.BNode) else str(node)
 
 
+def copy_path(source: rdflib.Graph, path: rdflib.term.Node, out: rdflib.Graph) -> None:
+    """A SHACL path's structure copied as SHACL reads it: a list node keeps only its list (`rdf:first`/`rdf:rest`)."""
+    stack = [path]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, rdflib.BNode):
+            continue
+        is_list = (node, RDF.first, None) in source
+        for predicate, obj in source.predicate_objects(node):
+            if not is_list or predicate in (RDF.first, RDF.rest):
+                out.add((node, predicate, obj))
+                stack.append(obj)
+
+
+def result_terms(graph: rdflib.Graph, result: rdflib.term.Node) -> str:
+    """What tells two results apart beyond the report's strings: their terms, blank nodes left out."""
+    terms = []
+    for predicate in (SH.focusNode, SH.resultPath, SH.value, SH.resultSeverity):
+        term = graph.value(result, predicate)
+        terms.append("" if term is None or isinstance(term, rdflib.BNode) else term.n3())
+    return " ".join(terms)
+
+
 def pick_message(general: set[str] | tuple[str, ...], messages: list[str]) -> str:
     """The one message a report shows: a result's own (filled-in) message before its shape's general one."""
     ordered = sorted(messages)
@@ -193,25 +220,29 @@ def make_issue(
     path: rdflib.term.Node | None,
     path_text: str | None,
     value: rdflib.term.Node | None,
-    message: str,
+    message: str | rdflib.Literal,
     path_graph: rdflib.Graph | None = None,
+    severity_iri: rdflib.term.Node | None = None,
+    distinct: str = "",
 ) -> Issue:
     """An issue with a SHACL result node of its own, so that Turtle output is uniform whoever found it.
 
-    `path_graph` holds the structure of a path that is not a plain IRI (an inverse path's blank node).
+    `path_graph` holds the structure of a path that is not a plain IRI (an inverse path's blank node);
+    `severity_iri` a severity of the shapes' own (reported as it is, counted as a violation); a
+    message given as a literal keeps its language tag; `distinct` tells apart two results that
+    SHACL counts twice (one value against two limits, one node reached from two focus nodes).
     """
     graph, node = rdflib.Graph(), rdflib.BNode()
     graph.add((node, RDF.type, SH.ValidationResult))
     graph.add((node, SH.focusNode, focus))
-    graph.add((node, SH.resultSeverity, SEVERITY_IRIS[severity]))
+    graph.add((node, SH.resultSeverity, severity_iri or SEVERITY_IRIS[severity]))
     graph.add((node, SH.sourceShape, rdflib.URIRef(check) if "://" in check else rdflib.BNode(check[2:])))
     graph.add((node, SH.sourceConstraintComponent, rdflib.URIRef(component)))
-    graph.add((node, SH.resultMessage, rdflib.Literal(message)))
+    graph.add((node, SH.resultMessage, message if isinstance(message, rdflib.Literal) else rdflib.Literal(message)))
     if path is not None:
         graph.add((node, SH.resultPath, path))
-        if path_graph is not None and isinstance(path, rdflib.BNode):
-            for triple in path_graph.cbd(path):
-                graph.add(triple)
+        if path_graph is not None:
+            copy_path(path_graph, path, graph)
     if value is not None:
         graph.add((node, SH.value, value))
     return Issue(
@@ -224,8 +255,9 @@ def make_issue(
         file,
         path_text,
         None if value is None else node_id(value),
-        message,
+        str(message),
         (graph, node),
+        f"{result_terms(graph, node)} {distinct}",
     )
 
 

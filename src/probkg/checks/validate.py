@@ -31,7 +31,7 @@ from probkg.checks import fast_shacl as fastshacl
 from probkg.checks import lint
 from probkg.checks.oxigraph_data import OxData
 from probkg.checks.rdflib_data import DataGraph, relative_name
-from probkg.checks.report import Issue, Report, make_issue, node_id, pick_message, severity_name, shown
+from probkg.checks.report import Issue, Report, make_issue, node_id, pick_message, result_terms, severity_name, shown
 from probkg.core.errors import InputError, LimitError
 from probkg.core.paths import Layout, resolve
 from probkg.rdf import inputs
@@ -40,8 +40,9 @@ from probkg.sparql.guard import Refused, node_names, refuse_outbound
 DEFAULT_TIMEOUT = 300.0
 """Seconds a run may take; the real graph validates in a few."""
 
-MAX_VALIDATION_DEPTH = 10
-"""How deep shapes may nest (sh:node inside sh:property ...); ours nest three deep."""
+MAX_VALIDATION_DEPTH = 15
+"""How deep shapes may nest (sh:node inside sh:property ...): pyshacl's own default; ours nest three deep,
+the SHACL-for-SHACL shapes (the suite's shacl-shacl) more than ten."""
 
 REFUSED_CLAUSES = {
     "Minus": "MINUS, which SHACL-SPARQL does not allow",
@@ -49,6 +50,21 @@ REFUSED_CLAUSES = {
     "Graph": "GRAPH, but the data is validated as one graph without named graphs",
 }
 """Algebra nodes a constraint may not use; pyshacl would fail or crash the whole run on them."""
+
+
+@contextmanager
+def literals_as_written() -> Iterator[None]:
+    """Parse without rdflib's literal normalisation, which would turn "1"^^xsd:boolean into "true".
+
+    SHACL switches a constraint on with the literal true only (the suite's
+    uniqueLang-002); a shape must be read as its file writes it.
+    """
+    previous = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        yield
+    finally:
+        rdflib.NORMALIZE_LITERALS = previous
 
 
 @dataclass
@@ -65,14 +81,15 @@ class Shapes:
         graph, files = rdflib.Graph(), dict[rdflib.term.Node, str]()
         for path in paths:
             part = rdflib.Graph()
-            inputs.parse_into(part, inputs.read(path))
+            with literals_as_written():
+                inputs.parse_into(part, inputs.read(path))
             for subject in part.subjects(unique=True):
                 files.setdefault(subject, relative_name(path, root))
             graph += part
             for prefix, namespace in part.namespaces():
                 graph.bind(prefix, namespace, override=False)
-        if not paths or (None, RDF.type, SH.NodeShape) not in graph:
-            raise InputError(", ".join(map(str, paths)) or "shapes/", "no node shapes found")
+        if not paths or not fastshacl.shape_nodes(graph):
+            raise InputError(", ".join(map(str, paths)) or "shapes/", "no shapes found")
         shapes = cls(graph, files, ", ".join(relative_name(p, root) for p in paths))
         shapes.check_sparql()
         return shapes
@@ -99,6 +116,16 @@ class Shapes:
                 refused = sorted(node_names(prepared.algebra) & REFUSED_CLAUSES.keys())
                 if refused:
                     raise self._error(node, f"{shown(str(predicate))} uses {REFUSED_CLAUSES[refused[0]]}")
+                rebound = fastshacl.rebinds_prebound(str(text), also_value=predicate == SH.ask)
+                if rebound:
+                    raise self._error(
+                        node, f"{shown(str(predicate))} binds ${rebound} with AS, which SHACL-SPARQL forbids"
+                    )
+                if fastshacl.subquery_without_this(str(text)):
+                    raise self._error(
+                        node,
+                        f"{shown(str(predicate))} has a subquery that does not return $this, which SHACL-SPARQL forbids",
+                    )
 
     def check_terms(self, declared: set[rdflib.URIRef]) -> None:
         """Every term of ours a shape names must exist: a misspelt sh:path would check nothing."""
@@ -146,6 +173,8 @@ def _path_text(graph: rdflib.Graph, path: rdflib.term.Node | None) -> str | None
         return None
     if isinstance(path, rdflib.URIRef):
         return str(path)
+    if (path, RDF.first, None) in graph:  # a list first, as `fastshacl.Compiler.path_text` reads it
+        return "/".join(shown(_path_text(graph, p) or "") for p in Collection(graph, path))
     inverse = graph.value(path, SH.inversePath)
     if inverse is not None:
         return f"^{shown(_path_text(graph, inverse) or '')}"
@@ -156,7 +185,7 @@ def _path_text(graph: rdflib.Graph, path: rdflib.term.Node | None) -> str | None
         inner = graph.value(path, modifier)
         if inner is not None:
             return f"({shown(_path_text(graph, inner) or '')}){mark}"
-    return "/".join(shown(_path_text(graph, p) or "") for p in Collection(graph, path))
+    return None
 
 
 def _shacl_issues(data: DataGraph, shapes: Shapes, report: rdflib.Graph) -> list[Issue]:
@@ -182,9 +211,33 @@ def _shacl_issues(data: DataGraph, shapes: Shapes, report: rdflib.Graph) -> list
                 value=None if value is None else node_id(value),
                 message=pick_message(general, [str(m) for m in report.objects(result, SH.resultMessage)]),
                 result=(report, result),
+                terms=f"{result_terms(report, result)} {result}",  # each of pyshacl's results is one
             )
         )
     return issues
+
+
+SWITCHES = (SH.uniqueLang, SH.closed, SH.deactivated, SH.qualifiedValueShapesDisjoint)
+"""Parameters that SHACL switches on with the literal true only."""
+
+
+def switches_as_written(graph: rdflib.Graph) -> rdflib.Graph:
+    """The shapes without a switch set to anything but true: pyshacl would read "1"^^xsd:boolean as on.
+
+    SHACL names only `true` (the suite's uniqueLang-002), so such a switch
+    is off, and leaving it out says so to pyshacl. The graph is copied only
+    when there is one.
+    """
+    off = [(s, p, o) for p in SWITCHES for s, o in graph.subject_objects(p) if not fastshacl.is_true(o)]
+    if not any(isinstance(o, rdflib.Literal) and o.value is True for _, _, o in off):
+        return graph
+    copy = rdflib.Graph()
+    for prefix, namespace in graph.namespaces():
+        copy.bind(prefix, namespace)
+    copy += graph
+    for triple in off:
+        copy.remove(triple)
+    return copy
 
 
 def shacl(data: DataGraph, shapes: Shapes, fail_on: str = "violation") -> list[Issue]:
@@ -199,7 +252,7 @@ def shacl(data: DataGraph, shapes: Shapes, fail_on: str = "violation") -> list[I
             warnings.simplefilter("error", ShapeRecursionWarning)
             _, report, _ = pyshacl.validate(
                 data.union,
-                shacl_graph=shapes.graph,
+                shacl_graph=switches_as_written(shapes.graph),
                 inference="none",
                 abort_on_first=False,
                 allow_infos=True,
@@ -282,6 +335,8 @@ def _run(
 
     With files given, results are reported only for nodes those files describe:
     the ontology and reference data are there to be referred to, not checked again.
+    A focus node no file mentions (an `sh:targetNode` absent from the data) is
+    reported too: it belongs to no context file, and its results are the asker's.
     The deadline acts between two Oxigraph queries (Oxigraph ignores signals
     while it answers one); each compiled query takes milliseconds.
     """
@@ -295,17 +350,17 @@ def _run(
     if given is None:
         return Report(issues, sorted(data.files), fail_on)
     asked = {relative_name(p, lay.root) for p in given}
-    return Report([i for i in issues if i.file in asked], sorted(asked), fail_on)
+    return Report([i for i in issues if i.file in asked or not i.file], sorted(asked), fail_on)
 
 
-def check(data: DataGraph, shapes: Shapes, fail_on: str = "violation") -> list[Issue]:
-    """Every SHACL and QC issue in the data, by pyshacl (no deadline: callers set one)."""
+def check(data: DataGraph, shapes: Shapes, fail_on: str = "violation", qc: bool = True) -> list[Issue]:
+    """Every SHACL issue in the data by pyshacl, and the QC issues if `qc` (no deadline: callers set one)."""
     shapes.check_terms(lint.declared_terms(data.ontology()))
-    return shacl(data, shapes, fail_on) + lint.check(data)
+    return shacl(data, shapes, fail_on) + (lint.check(data) if qc else [])
 
 
-def fast_check(data: OxData, shapes: Shapes, checks: list[fastshacl.Check]) -> list[Issue]:
-    """Every SHACL and QC issue in the data, by the compiled shapes (no deadline: callers set one)."""
+def fast_check(data: OxData, shapes: Shapes, checks: list[fastshacl.Check], qc: bool = True) -> list[Issue]:
+    """Every SHACL issue in the data by the compiled shapes, and the QC issues if `qc` (no deadline: callers set one)."""
     shapes.check_terms(lint.declared_terms(data.ontology()))
     issues = [
         make_issue(
@@ -321,10 +376,12 @@ def fast_check(data: OxData, shapes: Shapes, checks: list[fastshacl.Check]) -> l
             value=row.value,
             message=row.message,
             path_graph=shapes.graph,
+            severity_iri=row.check.severity_iri,
+            distinct=row.key,
         )
         for row in fastshacl.run(data.store, checks)
     ]
-    return issues + lint.check(data)
+    return issues + (lint.check(data) if qc else [])
 
 
 def validate(
@@ -335,8 +392,9 @@ def validate(
     fail_on: str = "violation",
     timeout: float | None = DEFAULT_TIMEOUT,
     engine: str = "fast",
+    qc: bool = True,
 ) -> Report:
-    """SHACL validation and the QC checks, over the built graph or the given files.
+    """SHACL validation and (unless `qc` is false) the QC checks, over the built graph or the given files.
 
     The shapes are read (and, for the fast engine, compiled) before the data, so
     a broken shapes file is reported as such whatever the data holds.
@@ -349,14 +407,20 @@ def validate(
         except fastshacl.Unsupported:
             engine = "pyshacl"
 
+    ran = [engine]
+
     def checks(data: Data) -> list[Issue]:
         if compiled is not None and isinstance(data, OxData):
-            return fast_check(data, shapes, compiled)
+            if not fastshacl.sees_rewrites(compiled, data.rewrites):
+                return fast_check(data, shapes, compiled, qc)
+            # The store changed a literal a check reads: pyshacl reads the files as written.
+            ran[0] = "pyshacl"
+            data = DataGraph.read(data.paths, lay.root, lay.ontology)
         assert isinstance(data, DataGraph)
-        return check(data, shapes, fail_on)
+        return check(data, shapes, fail_on, qc)
 
     report = _run(lay, paths, checks, fail_on, timeout, engine)
-    report.engine = engine
+    report.engine = ran[0]
     return report
 
 

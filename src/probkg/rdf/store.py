@@ -71,12 +71,16 @@ def solutions(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> 
     return result
 
 
-def load(files: Iterable[Path] | None = None, lay: Layout | None = None) -> KnowledgeGraph:
+def load(
+    files: Iterable[Path] | None = None, lay: Layout | None = None, *, resolve_relative: bool = False
+) -> KnowledgeGraph:
     """Load the ontology and graph files (by default all of them) into a new store.
 
     Each file becomes its own named graph, so every triple keeps its provenance.
     Files go through `inputs.read` first, so a hostile file is refused before
-    Oxigraph parses it.
+    Oxigraph parses it. A relative IRI is an error unless `resolve_relative`,
+    which resolves it against the file's own location, as rdflib (and so
+    pyshacl) does: validation reads files as pyshacl would; a build refuses them.
     """
     lay = lay or default_layout()
     paths = list(files) if files is not None else lay.data_files()
@@ -87,17 +91,19 @@ def load(files: Iterable[Path] | None = None, lay: Layout | None = None) -> Know
         if source.format.oxigraph.supports_datasets:  # JSON-LD: triples only, all into the file's graph
             store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in _triples(source))
             continue
+        base = path.resolve().as_uri() if resolve_relative else None
         try:
-            store.bulk_load(input=source.data, format=source.format.oxigraph, to_graph=graph)
+            store.bulk_load(input=source.data, format=source.format.oxigraph, to_graph=graph, base_iri=base)
         except (SyntaxError, ValueError, OSError) as exc:
             raise inputs.syntax_error(path, exc) from None
     return KnowledgeGraph(store, paths, lay)
 
 
-def _triples(source: inputs.RdfInput) -> list[ox.Triple]:
+def _triples(source: inputs.RdfInput, resolve_relative: bool = False) -> list[ox.Triple]:
     """The triples of checked input; a file of named graphs is refused, since it is loaded as one graph."""
+    base = source.path.resolve().as_uri() if resolve_relative else None
     try:
-        quads = list(ox.parse(input=source.data, format=source.format.oxigraph))
+        quads = list(ox.parse(input=source.data, format=source.format.oxigraph, base_iri=base))
     except (SyntaxError, ValueError, OSError) as exc:
         raise inputs.syntax_error(source.path, exc) from None
     if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
@@ -105,9 +111,10 @@ def _triples(source: inputs.RdfInput) -> list[ox.Triple]:
     return [q.triple for q in quads]
 
 
-def file_triples(path: Path) -> list[ox.Triple]:
-    """One file's triples, read through `inputs.read` (for uploading a file as one named graph)."""
-    return _triples(inputs.read(path))
+def file_triples(path: Path, resolve_relative: bool = False) -> list[ox.Triple]:
+    """One file's triples, read through `inputs.read` (for uploading a file as one named graph, or for
+    validation to see its literals as written, before a store normalises them; see `load`)."""
+    return _triples(inputs.read(path), resolve_relative)
 
 
 def load_artefact(path: Path) -> ox.Store:
