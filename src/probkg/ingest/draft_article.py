@@ -109,8 +109,7 @@ class _ArticleBuilder(_Builder):
         if (chief := self.person(a.chief_inspector, "chief inspector")) is not None and a.chief_inspector:
             block.add("pko:chiefInspector", short(chief))
             quotes.append(a.chief_inspector.quote)
-        if a.published and a.published_quote:
-            block.add("pko:year", typed(a.published[:4], "xsd:gYear"))
+        if a.published_quote:  # the sentence announcing the report: evidence that the inspection took place
             quotes.append(a.published_quote)
         if HMI_PROBATION in self.ctx.known:
             block.add("prov:wasAssociatedWith", short(HMI_PROBATION))
@@ -133,6 +132,7 @@ class _ArticleBuilder(_Builder):
             doc.add("dcterms:title", string(a.title))
         if a.published and a.published_quote:
             doc.add("dcterms:issued", typed(a.published, "xsd:date"))
+            doc.add("pko:issuedPrecision", "vocab:precision-day")  # the one date model: a whole date
             self.evidence(doc, "document", self.x, [a.published_quote])
         if info and info.reports:
             doc.add("prov:hadPrimarySource", *(short(r) for r in sorted(info.reports)))
@@ -192,8 +192,9 @@ class _ArticleBuilder(_Builder):
             concerns += said.get(text, [])
             if concerns:
                 block.add("pko:concerns", *(short(c) for c in dict.fromkeys(concerns)))
-            verdict = self.verdict(block, sentence, facts, overall, checkable, info)
+            verdict = self.verdict(block, sentence, facts, overall, checkable)
             block.add("pko:inspection", inspection)
+            block.add("pko:statedIn", self.doc)
             block.add(
                 "pko:statement",
                 lang_string("Draft: a claim the article makes about the inspection. Restate it in your own words."),
@@ -214,7 +215,6 @@ class _ArticleBuilder(_Builder):
         facts: list[Fact],
         overall: Fact | None,
         checkable: bool,
-        info: InspectionInfo | None,
     ) -> str:
         text = sentence.quote.text
         if not checkable:
