@@ -34,6 +34,7 @@ from probkg.core.atomic import replace_atomically
 from probkg.core.errors import InputError
 from probkg.rdf.vocab import PREFIXES
 from probkg.views.graphs import KIND_COLOURS, POLARITY_COLOURS, edge_colour, node_colour
+from probkg.views.layout import positions
 
 FORMATS = {
     "graphml": ".graphml",
@@ -302,8 +303,10 @@ def script_json(data: object) -> str:
 
 
 def page_data(G: nx.Graph, findings: dict, node_findings: dict) -> dict:
-    """What the HTML page draws: nodes, edges (as node indexes), colours, legend and findings."""
+    """What the HTML page draws: nodes (placed by `layout.positions`), edges (as node indexes),
+    colours, legend and findings."""
     index = {n: i for i, n in enumerate(G.nodes)}
+    where = positions(G)
     return {
         "title": _title(G),
         "view": G.graph.get("view", ""),
@@ -314,6 +317,8 @@ def page_data(G: nx.Graph, findings: dict, node_findings: dict) -> dict:
                 "label": d.get("label", n),
                 "kind": d.get("kind", "other"),
                 "colour": node_colour(d),
+                "x": round(where[n][0], 1),
+                "y": round(where[n][1], 1),
                 "attrs": {k: v for k, v in d.items() if k not in ("label", "kind")},
             }
             for n, d in G.nodes(data=True)
