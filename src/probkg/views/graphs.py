@@ -333,6 +333,10 @@ class FullView:
     def number_of_nodes(self) -> int:
         return len(self._order)
 
+    def number_of_edges(self) -> int:
+        """Counted by a pass over the store, as nothing holds the edges."""
+        return sum(1 for _ in self.edges())
+
     def __len__(self) -> int:
         return len(self._order)
 
@@ -378,14 +382,17 @@ class FullView:
                     edge["polarity"] = polarity
                 yield (source, target) + ((relation,) if keys else ()) + ((edge,) if data else ())
 
+    def networkx(self) -> nx.MultiDiGraph:
+        """The view held in memory, for the formats and measures that need the whole graph at once."""
+        G = nx.MultiDiGraph(**self.graph)
+        G.add_nodes_from(self.nodes(data=True))
+        G.add_edges_from(self.edges(keys=True, data=True))
+        return G
+
 
 def full_view(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     """Every resource of the instance data as a node, literals as attributes, links as edges."""
-    view = FullView(kg)
-    G = nx.MultiDiGraph(**view.graph)
-    G.add_nodes_from(view.nodes(data=True))
-    G.add_edges_from(view.edges(keys=True, data=True))
-    return G
+    return FullView(kg).networkx()
 
 
 def _blank_label(key: str, literals: dict[str, set[str]]) -> str:
@@ -599,9 +606,19 @@ def around(G: nx.Graph, node: str, depth: int) -> nx.Graph:
 
 
 def build(
-    kg: KnowledgeGraph, view: str, inspection: str | None = None, around_entity: str | None = None, depth: int = 1
-) -> nx.Graph:
-    """A view by name, optionally cut down to the neighbourhood of one node."""
+    kg: KnowledgeGraph,
+    view: str,
+    inspection: str | None = None,
+    around_entity: str | None = None,
+    depth: int = 1,
+    stream: bool = False,
+) -> nx.Graph | FullView:
+    """A view by name, optionally cut down to the neighbourhood of one node.
+
+    With `stream`, the whole full view is a `FullView`, read from the store as it is written.
+    """
+    if view == "full" and stream and around_entity is None:
+        return FullView(kg)
     if view == "full":
         G = full_view(kg)
     elif view == "entities":
