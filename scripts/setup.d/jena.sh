@@ -15,32 +15,9 @@ if ! dpkg -s libapache-jena-java >/dev/null 2>&1; then
   exit 0
 fi
 
-# Jena's package and every package it depends on, transitively.
-declare -A seen=()
-queue=(libapache-jena-java)
-while [ "${#queue[@]}" -gt 0 ]; do
-  pkg="${queue[0]}"
-  queue=("${queue[@]:1}")
-  [ -n "${seen[$pkg]:-}" ] && continue
-  seen[$pkg]=1
-  deps=$(dpkg-query -W -f='${Depends}' "$pkg" 2>/dev/null || true)
-  for dep in $(echo "$deps" | tr ',' '\n' | sed -e 's/|.*//' -e 's/(.*)//' -e 's/:.*//' | tr -d ' '); do
-    dpkg -s "$dep" >/dev/null 2>&1 && queue+=("$dep")
-  done
-done
-
-# Their unversioned jars, without the SLF4J bindings and bridges (two of them on
-# one path make a delegation loop); slf4j-api plus slf4j-nop keep Jena quiet.
-jars=()
-for pkg in "${!seen[@]}"; do
-  while read -r jar; do
-    case "$jar" in
-      /usr/share/java/*-[0-9]*.jar) continue ;;  # versioned duplicate of an unversioned name
-      /usr/share/java/*slf4j*|/usr/share/java/*log4j*) continue ;;
-      /usr/share/java/*.jar) jars+=("$jar") ;;
-    esac
-  done < <(dpkg -L "$pkg")
-done
+# Jena's jars and those of every package it depends on; slf4j-api plus slf4j-nop keep Jena quiet.
+source scripts/lib/debian-jars.sh
+mapfile -t jars < <(debian_jars libapache-jena-java)
 jars+=(/usr/share/java/slf4j-api.jar /usr/share/java/slf4j-nop.jar)
 
 # The xerces message bundles, copied to where the relocated classes look for them.

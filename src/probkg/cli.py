@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import networkx as nx
 
 from probkg.checks import evidence
 from probkg.checks import validate as validate_mod
@@ -662,15 +661,15 @@ def _view_options(func):
 
 
 def _view(
-    lay: Layout, view: str, inspection: str | None, around_entity: str | None, depth: int | None
-) -> tuple[KnowledgeGraph, nx.MultiDiGraph]:
-    """Load the graph and build the view the options ask for."""
+    lay: Layout, view: str, inspection: str | None, around_entity: str | None, depth: int | None, stream: bool = False
+) -> tuple[KnowledgeGraph, Any]:
+    """Load the graph and build the view the options ask for (`views.build`; `stream` for a `FullView`)."""
     if inspection is not None and view != "inspection":
         raise InputError("--inspection", f"only the inspection view takes --inspection (not --view {view})")
     if depth is not None and around_entity is None:
         raise InputError("--depth", "--depth needs --around")
     kg = load(lay=lay)
-    return kg, views.build(kg, view, inspection, around_entity, 1 if depth is None else depth)
+    return kg, views.build(kg, view, inspection, around_entity, 1 if depth is None else depth, stream)
 
 
 @main.command("export")
@@ -707,7 +706,8 @@ def export_graph(
     """
     if not output.parent.is_dir():
         raise InputError(str(output), "no such folder")
-    kg, G = _view(lay, view or ("inspection" if inspection else "entities"), inspection, around_entity, depth)
+    streamed = fmt in export_mod.STREAMED
+    kg, G = _view(lay, view or ("inspection" if inspection else "entities"), inspection, around_entity, depth, streamed)
     details = views.finding_details(kg, G) if fmt == "html" else None
     for path in export_mod.write(G, fmt, output, details):
         click.echo(f"wrote {path}: {G.graph['view']} view, {G.number_of_nodes()} nodes, {G.number_of_edges()} edges")

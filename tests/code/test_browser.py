@@ -270,6 +270,26 @@ def test_the_home_page_searches_and_gives_an_overview(page, server, tmp_path) ->
     assert "2025" in years and years == sorted(years)
     page.wait_for_selector("#most-criticised li")
     assert page.locator("#most-criticised li").count() <= 10
+    # 004: "| R 2.6 Victim work | Good |": standard 2.6 has at least that Good; every count
+    # equals the test's own count of the ratings, asked through the protocol.
+    page.wait_for_selector("#ratings-by-standard tbody tr")
+    bands = page.eval_on_selector_all("#ratings-by-standard thead th", "ths => ths.map(th => th.textContent)")[2:]
+    by_standard = {
+        (row[0], row[1]): dict(zip(bands, row[2:], strict=True))
+        for row in page.eval_on_selector_all(
+            "#ratings-by-standard tbody tr", "trs => trs.map(tr => [...tr.cells].map(td => td.textContent))"
+        )
+    }
+    victim_work = [counts for (_, name), counts in by_standard.items() if name == "2.6 Victim work"]
+    assert any(int(counts.get("Good") or 0) >= 1 for counts in victim_work)
+    counted = select(
+        server,
+        "SELECT ?framework ?code ?label ?band (COUNT(*) AS ?n) WHERE { ?r a pko:Rating ; pko:standard ?s ; "
+        "pko:band ?b . ?b skos:prefLabel ?band . ?s skos:inScheme/skos:prefLabel ?framework ; skos:notation ?code ; "
+        "skos:prefLabel ?label } GROUP BY ?framework ?code ?label ?band",
+    )
+    assert counted
+    assert all(by_standard[(r["framework"], f"{r['code']} {r['label']}")][r["band"]] == r["n"] for r in counted)
     shot = tmp_path / "home.png"
     page.screenshot(path=str(shot))
     keep(shot, "screenshot.png")
@@ -283,6 +303,48 @@ def test_the_home_page_searches_and_gives_an_overview(page, server, tmp_path) ->
     link.click()
     page.wait_for_selector("#entity-label")
     assert page.inner_text("#entity-label") == "Wales Community Rehabilitation Company"
+
+
+def select(server, query: str) -> list[dict[str, str]]:
+    """A SELECT through the protocol, as plain values: the test's own count of what the page shows."""
+    with urllib.request.urlopen(f"{server.url}/sparql?{urllib.parse.urlencode({'query': query})}", timeout=30) as r:
+        rows = json.load(r)["results"]["bindings"]
+    return [{k: b["value"] for k, b in row.items()} for row in rows]
+
+
+CHARTED = "SELECT ?name ?n ?note WHERE { VALUES (?name ?n ?note) { ('a' 1 'x') ('b' 4 'y') ('c' -2 'z') } }"
+
+
+def test_a_numeric_column_can_be_charted_and_shared(page, server, tmp_path) -> None:
+    open_editor(page, server)
+    write_query(page, CHARTED)
+    page.click("#run-sparql")
+    page.wait_for_selector("#results-table tbody tr")
+    # only ?n holds numbers
+    options = page.eval_on_selector_all("#chart option", "os => os.map(o => o.value)")
+    assert options == ["", "n"]
+    page.select_option("#chart", "n")
+    labels = page.eval_on_selector_all("#results-chart .bar-label", "els => els.map(e => e.textContent)")
+    counts = page.eval_on_selector_all("#results-chart .bar-count", "els => els.map(e => e.textContent)")
+    assert (labels, counts) == (["a", "b", "c"], ["1", "4", "-2"])
+    # widths by magnitude: 1, 4 and 2 of the largest, 4
+    widths = page.eval_on_selector_all("#results-chart .bar", "els => els.map(e => e.style.width)")
+    assert widths == ["25%", "100%", "50%"]
+    assert page.locator("#results-chart .bar.negative").count() == 1
+    # the chart follows the table's sort, and the address keeps it
+    page.click("#results-table th[data-var='n']")
+    assert page.eval_on_selector_all("#results-chart .bar-label", "els => els.map(e => e.textContent)") == [
+        "c",
+        "a",
+        "b",
+    ]
+    assert "_chart=n" in page.url
+    page.goto(page.url)
+    page.wait_for_selector("#results-chart li")
+    assert page.input_value("#chart") == "n"
+    shot = tmp_path / "chart.png"
+    page.locator("#results").screenshot(path=str(shot))
+    keep(shot, "screenshot-chart.png")
 
 
 def test_ontology_terms_have_local_pages(page, server) -> None:

@@ -227,3 +227,38 @@ def test_bad_choices_exit_2(lay, tmp_path, args, message):
     assert result.exit_code == 2
     assert message in result.output
     assert not (tmp_path / "x.dot").exists()
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_the_streamed_full_view_is_the_view_held_in_memory(kg, tmp_path, fmt):
+    """`export` streams the full view from the store (graphs.FullView); written from the networkx view
+    instead, the file must read back as the same graph, every attribute included."""
+    from probkg.views import export, graphs
+
+    streamed, held = tmp_path / f"streamed.{fmt}", tmp_path / f"held.{fmt}"
+    export.write(graphs.FullView(kg), fmt, streamed)
+    export.write(graphs.full_view(kg), fmt, held)
+    read = nx.read_graphml if fmt == "graphml" else nx.read_gexf
+    a, b = read(streamed), read(held)
+    assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
+
+    def edges(G: nx.Graph) -> list[str]:  # GEXF numbers edges in the order written, which may differ
+        return sorted(repr((u, v, {k: x for k, x in d.items() if k != "id"})) for u, v, d in G.edges(data=True))
+
+    assert edges(a) == edges(b)
+    assert a.number_of_nodes() == expected_counts(kg, "full", INSPECTION)[0]
+
+
+def test_graphml_gives_yed_each_label_and_colour(exports):
+    """yEd draws a node from its yFiles graphics: the label there is the node's own."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(out_file(exports, "entities", "graphml")).getroot()
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns", "y": "http://www.yworks.com/xml/graphml"}
+    label_key = next(k.get("id") for k in root.findall("g:key", ns) if k.get("attr.name") == "label")
+    nodes = root.findall("g:graph/g:node", ns)
+    assert nodes
+    for node in nodes:
+        label = next(d.text for d in node.findall("g:data", ns) if d.get("key") == label_key)
+        assert node.find(".//y:ShapeNode/y:NodeLabel", ns).text == label
+        assert re.fullmatch(r"#[0-9A-F]{6}", node.find(".//y:ShapeNode/y:Fill", ns).get("color"))

@@ -131,11 +131,11 @@ def oxigraph_run(case: w3c.Case) -> w3c.Result:
         return w3c.Result(boolean=bool(answer))
     if isinstance(answer, ox.QueryTriples):
         return w3c.Result(graph=_rdflib_graph(answer))
-    variables = [v.value for v in answer.variables]
-    rows = [[solution[v] for v in variables] for solution in answer]
     if case.result.suffix in (".csv", ".tsv"):  # what the endpoint writes, read back as the suite's text
         media = formats.CSV if case.result.suffix == ".csv" else formats.TSV
-        return _read_serialised(formats.write_solutions(variables, rows, media), case.result.suffix)
+        return _read_serialised(formats.write_results(answer, media)[0], case.result.suffix)
+    variables = [v.value for v in answer.variables]
+    rows = [[solution[v] for v in variables] for solution in answer]
     return w3c.Result(
         rows=[
             w3c.Row((v, w3c.term(to_rdflib(t))) for v, t in zip(variables, row, strict=True) if t is not None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,14 @@ DECLARATIONS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.Annotat
 
 def ontology(lay: Layout) -> rdflib.Graph:
     return rdflib_graph(sorted(lay.ontology.rglob("*.ttl")))
+
+
+def merged_ntriples(lay: Layout, path: Path) -> Path:
+    """The ontology with its imported module merged in, as one N-Triples file: no tool fetches anything."""
+    onto = ontology(lay)
+    onto.remove((None, OWL.imports, None))
+    onto.serialize(path, format="nt", encoding="utf-8")
+    return path
 
 
 def declared(onto: rdflib.Graph) -> set[rdflib.URIRef]:
@@ -46,11 +55,8 @@ def test_ontology_loads_in_owlready2(lay: Layout, tmp_path: Path) -> None:
     import owlready2
 
     onto = ontology(lay)
-    onto.remove((None, OWL.imports, None))  # the module is merged in; no fetching
-    path = tmp_path / "probation-kg.nt"
-    onto.serialize(path, format="nt", encoding="utf-8")
     world = owlready2.World()
-    loaded = world.get_ontology(path.as_uri()).load()
+    loaded = world.get_ontology(merged_ntriples(lay, tmp_path / "probation-kg.nt").as_uri()).load()
     ours = {str(c.iri) for c in world.classes() if str(c.iri).startswith(str(PKO))}
     expected = {str(c) for c in onto.subjects(RDF.type, OWL.Class) if str(c).startswith(str(PKO))}
     assert loaded is not None and ours == expected
@@ -78,12 +84,41 @@ def test_hermit_finds_the_ontology_consistent_with_no_unsatisfiable_class(lay: L
     """
     import owlready2
 
-    onto = ontology(lay)
-    onto.remove((None, OWL.imports, None))
-    path = tmp_path / "probation-kg.nt"
-    onto.serialize(path, format="nt", encoding="utf-8")
     world = owlready2.World()
-    world.get_ontology(path.as_uri()).load()
+    world.get_ontology(merged_ntriples(lay, tmp_path / "probation-kg.nt").as_uri()).load()
     with world:
         owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
     assert list(world.inconsistent_classes()) == []
+
+
+OWLAPI = Path(".cache") / "owlapi"
+"""The OWL API's classpath and tests/support/OwlProfile.java compiled, by scripts/setup.d/owlapi.sh."""
+
+
+def owl_profile(lay: Layout, document: Path) -> subprocess.CompletedProcess[str]:
+    root = lay.root / OWLAPI
+    if not (root / "check" / "OwlProfile.class").is_file():
+        pytest.skip("the OWL API is not set up (scripts/setup.d/owlapi.sh)")
+    classpath = f"{root / 'check'}:{(root / 'classpath').read_text(encoding='utf-8').strip()}"
+    command = ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classpath, "OwlProfile", str(document)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.external
+def test_the_owl_api_finds_the_ontology_in_the_owl2_dl_profile(lay: Layout, tmp_path: Path) -> None:
+    """The OWL API's OWL 2 DL profile check (Debian's libowlapi-java), the one Protégé runs, finds no violation.
+
+    As a control, the same check refuses the ontology with one data property ranging
+    over xsd:gYear, a datatype outside the OWL 2 datatype map (OWL 2 Structural
+    Specification, section 4), which is what the ontology once had.
+    """
+    document = merged_ntriples(lay, tmp_path / "probation-kg.nt")
+    checked = owl_profile(lay, document)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.strip().endswith(" violations 0")
+    year = "<https://w3id.org/probation-kg/ontology#controlYear>"
+    with document.open("a", encoding="utf-8") as out:
+        out.write(f"{year} <{RDF.type}> <{OWL.DatatypeProperty}> .\n")
+        out.write(f"{year} <{RDFS.range}> <http://www.w3.org/2001/XMLSchema#gYear> .\n")
+    refused = owl_profile(lay, document)
+    assert refused.returncode == 1 and "xsd:gYear" in refused.stdout, refused.stdout + refused.stderr

@@ -191,19 +191,15 @@ class Handler:
             if not isinstance(checked, Checked):  # not parsed by rdflib yet: its verdict, if it refuses
                 self._full_check(with_prologue(original))
             raise
-        # The result's type says the query's form; SELECT solutions are read lazily, after this.
-        if isinstance(result, ox.QueryBoolean):
-            media = fmt.negotiate(accept, name, fmt.BOOLEAN_TYPES, fmt.JSON)
-            return self._reply(fmt.write_boolean(bool(result), media), media, 1)
-        if isinstance(result, ox.QuerySolutions):
-            media = fmt.negotiate(accept, name, fmt.RESULT_TYPES, fmt.JSON)
-            variables = [v.value for v in result.variables]
-            rows: list[list] = []
-            for solution in result:
-                if len(rows) == self.max_rows:
-                    raise self._too_many()
-                rows.append([solution[v] for v in variables])
-            return self._reply(fmt.write_solutions(variables, rows, media), media, len(rows))
+        # The result's type says the query's form; SELECT solutions are read lazily, as they are written.
+        if isinstance(result, (ox.QueryBoolean, ox.QuerySolutions)):
+            offered = fmt.BOOLEAN_TYPES if isinstance(result, ox.QueryBoolean) else fmt.RESULT_TYPES
+            media = fmt.negotiate(accept, name, offered, fmt.JSON)
+            try:
+                body, count = fmt.write_results(result, media, self.max_rows, self.max_bytes)
+            except fmt.OverCap as exc:
+                raise self._too_many() if exc.limit == "max-rows" else self._too_big() from None
+            return msg.Result(media, body, count)
         media = fmt.negotiate(accept, name, fmt.GRAPH_TYPES, fmt.TURTLE)
         triples: list[ox.Triple] = []
         for triple in result:
@@ -219,13 +215,16 @@ class Handler:
             "max-rows",
         )
 
+    def _too_big(self) -> TooLarge:
+        return TooLarge(
+            f"result too large: more than {self.max_bytes} bytes (the server's --max-bytes); "
+            "add LIMIT or select fewer values",
+            "max-bytes",
+        )
+
     def _reply(self, body: bytes, media: str, count: int) -> msg.Result:
         if len(body) > self.max_bytes:
-            raise TooLarge(
-                f"result too large: more than {self.max_bytes} bytes (the server's --max-bytes); "
-                "add LIMIT or select fewer values",
-                "max-bytes",
-            )
+            raise self._too_big()
         return msg.Result(media, body, count)
 
     # --- Linked data -------------------------------------------------------------------

@@ -1,27 +1,23 @@
 """Media types of the SPARQL endpoint: content negotiation and the result serialisations.
 
 SELECT and ASK results are written in the four W3C formats (JSON, XML, CSV,
-TSV); CONSTRUCT and DESCRIBE graphs in Turtle, N-Triples, JSON-LD or RDF/XML by
-pyoxigraph. JSON goes through `results.ResultSet`, the shape every other part
-of the project already uses. The CLI's own `csv`/`tsv` renderings are for
-people (TSV there holds plain values); the endpoint's follow the W3C specs
+TSV), and CONSTRUCT and DESCRIBE graphs in Turtle, N-Triples, JSON-LD or
+RDF/XML, all by pyoxigraph's writers. The CLI's own `csv`/`tsv` renderings are
+for people (TSV there holds plain values); the endpoint's follow the W3C specs
 (CSV lines end in CRLF; TSV cells are terms in Turtle syntax), so they are here.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
+import dataclasses
+import re
 from collections.abc import Sequence
-from xml.sax.saxutils import escape, quoteattr
+from typing import IO, cast
 
 import mimeparse  # type: ignore[import-untyped]  # ships no type hints
 import pyoxigraph as ox
 
-from probkg.rdf.terms import OxTerm, binding
 from probkg.rdf.vocab import PREFIXES
-from probkg.sparql.results import ResultSet
 
 JSON = "application/sparql-results+json"
 XML = "application/sparql-results+xml"
@@ -144,76 +140,132 @@ def negotiate(accept: str | None, fmt: str | Sequence[str] | None, offered: dict
     )
 
 
-def _term_csv(term: OxTerm | ox.Triple | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, (ox.NamedNode, ox.Literal)):
-        return term.value
-    return str(term)
+RESULT_FORMATS = {
+    JSON: ox.QueryResultsFormat.JSON,
+    XML: ox.QueryResultsFormat.XML,
+    CSV: ox.QueryResultsFormat.CSV,
+    TSV: ox.QueryResultsFormat.TSV,
+}
+_ESCAPED = re.compile(rb"\\.", re.DOTALL)
 
 
-def _term_xml(term: OxTerm | ox.Triple) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-        if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-        return f"<literal>{escape(term.value)}</literal>"
-    return f"<literal>{escape(str(term))}</literal>"
+class OverCap(ValueError):
+    """A result that passed a cap while it was being written; `limit` is `max-rows` or `max-bytes`."""
+
+    def __init__(self, limit: str) -> None:
+        super().__init__(limit)
+        self.limit = limit
 
 
-def _tsv_cell(term: OxTerm | ox.Triple | None) -> str:
-    if term is None:
-        return ""
-    return str(term).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+@dataclasses.dataclass
+class RowCounter:
+    """Counts the solutions a W3C results writer has written so far, from its bytes alone.
+
+    Each format marks a solution with bytes that no value can hold: TSV writes one
+    line per solution with its terms escaped as in N-Triples, so a line break is a
+    mark; XML escapes `<` in text, so `<result>` is one; CSV quotes a value that holds
+    a line break, so a line break outside quotes is one; JSON escapes `"` inside
+    strings and writes no spaces, so outside strings an object that opens an array
+    element (`[{` or `,{`) is one, since only the bindings array holds objects.
+    Writes arrive in pieces of about 8 KiB, so state (inside quotes or not, a
+    trailing backslash, the last bytes of a mark) carries over from one to the next.
+    """
+
+    marks: tuple[bytes, ...]
+    header: int = 0
+    """Marks before the first solution (the header line of CSV and TSV)."""
+    quote: bytes | None = None
+    escapes: bool = False
+    """Whether a backslash escapes the next byte (JSON strings)."""
+    seen: int = 0
+    _quoted: bool = False
+    _pending: bytes = b""
+    _keep: bytes = b""
+
+    @property
+    def rows(self) -> int:
+        return max(self.seen - self.header, 0)
+
+    def feed(self, data: bytes) -> None:
+        if self.escapes:
+            data = _ESCAPED.sub(b"", self._pending + data)
+            # a backslash left over can only be the last byte: the byte it escapes comes next
+            self._pending = b"\\" if data.endswith(b"\\") else b""
+            data = data[: len(data) - len(self._pending)]
+        width = max(map(len, self.marks)) - 1  # bytes of a mark that may end in the next write
+        outside = not self._quoted
+        for piece in data.split(self.quote) if self.quote else [data]:
+            if outside:
+                text = self._keep + piece
+                self.seen += sum(text.count(mark) for mark in self.marks)
+                self._keep = text[max(len(text) - width, 0) :] if width else b""
+            else:
+                self._keep = b""
+            outside = not outside
+        self._quoted = outside  # toggled once past the last piece, so the state after it
 
 
-def write_solutions(variables: list[str], rows: list[list], media: str) -> bytes:
-    """SELECT results (rows of pyoxigraph terms or None, in variable order) in one of the W3C formats."""
-    if media == JSON:
-        result = ResultSet(
-            variables, [{v: binding(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
-        )
-        return json.dumps(result.to_json(), ensure_ascii=False).encode("utf-8")
-    if media == XML:
-        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
-        out += [f"<variable name={quoteattr(v)}/>" for v in variables]
-        out.append("</head>\n<results>")
-        for row in rows:
-            cells = "".join(
-                f"<binding name={quoteattr(v)}>{_term_xml(t)}</binding>"
-                for v, t in zip(variables, row, strict=True)
-                if t is not None
-            )
-            out.append(f"<result>{cells}</result>")
-        out.append("</results>\n</sparql>\n")
-        return "\n".join(out).encode("utf-8")
-    if media == CSV:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(variables)
-        writer.writerows([_term_csv(t) for t in row] for row in rows)
-        return buffer.getvalue().encode("utf-8")
+def row_counter(media: str) -> RowCounter:
+    """A counter of the solutions written in `media` (one of `RESULT_FORMATS`)."""
     if media == TSV:
-        lines = ["\t".join(f"?{v}" for v in variables)]
-        lines += ["\t".join(_tsv_cell(t) for t in row) for row in rows]
-        return ("\n".join(lines) + "\n").encode("utf-8")
-    raise ValueError(media)
-
-
-def write_boolean(value: bool, media: str) -> bytes:
+        return RowCounter((b"\n",), header=1)
+    if media == CSV:
+        return RowCounter((b"\n",), header=1, quote=b'"')
     if media == XML:
-        return (
-            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head/>\n'
-            f"<boolean>{'true' if value else 'false'}</boolean>\n</sparql>\n"
-        ).encode()
-    return json.dumps(ResultSet(boolean=value).to_json()).encode("utf-8")
+        return RowCounter((b"<result>",))
+    return RowCounter((b"[{", b",{"), quote=b'"', escapes=True)
+
+
+class _CappedBody:
+    """The file pyoxigraph writes results into: it keeps the bytes and counts the solutions.
+
+    Past `max_rows` solutions, `write` raises `OverCap`, which stops the writer and with
+    it the query's evaluation (at most one buffer, about 8 KiB of output, late). Past
+    `max_bytes` it drops what it kept but goes on counting, so that a result over both
+    caps is refused for its rows, as it would be if the rows were counted first, and
+    the work stays bounded by `max_rows`.
+    """
+
+    def __init__(self, media: str, max_rows: int | None, max_bytes: int | None) -> None:
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.counter = row_counter(media)
+        self.max_rows, self.max_bytes = max_rows, max_bytes
+
+    @property
+    def over_bytes(self) -> bool:
+        return self.max_bytes is not None and self.size > self.max_bytes
+
+    def write(self, data: bytes) -> int:
+        data = bytes(data)
+        self.size += len(data)
+        self.counter.feed(data)
+        if self.max_rows is not None and self.counter.rows > self.max_rows:
+            raise OverCap("max-rows")
+        if self.over_bytes:
+            self.parts.clear()
+        else:
+            self.parts.append(data)
+        return len(data)
+
+    def flush(self) -> None:
+        """pyoxigraph flushes the file it wrote into; the bytes are already kept."""
+
+
+def write_results(
+    result: ox.QuerySolutions | ox.QueryBoolean, media: str, max_rows: int | None = None, max_bytes: int | None = None
+) -> tuple[bytes, int]:
+    """SELECT or ASK results in one of the W3C formats, by pyoxigraph's writers, and how many solutions.
+
+    The solutions are written as they are evaluated, from the live iterator, and
+    `OverCap` refuses a result of more than `max_rows` solutions or `max_bytes` bytes,
+    never cuts it. An ASK answer counts as one solution.
+    """
+    body = _CappedBody(media, max_rows, max_bytes)
+    result.serialize(cast("IO[bytes]", body), format=RESULT_FORMATS[media])  # only `write` and `flush` are called
+    if body.over_bytes:
+        raise OverCap("max-bytes")
+    return b"".join(body.parts), 1 if isinstance(result, ox.QueryBoolean) else body.counter.rows
 
 
 def write_graph(triples: list, media: str) -> bytes:

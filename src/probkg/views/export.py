@@ -20,20 +20,28 @@ import base64
 import csv
 import hashlib
 import html
+import io
 import json
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-from xml.etree.ElementTree import Element, SubElement
+from typing import IO, Any
+from xml.etree.ElementTree import Element, ElementTree, SubElement, tostring
 
 import networkx as nx
-from networkx.readwrite.graphml import GraphMLWriter
+from lxml import etree as lxml_etree  # type: ignore[import-untyped]  # lxml ships no type hints
+from networkx.readwrite.gexf import GEXFWriter
+from networkx.readwrite.graphml import GraphMLWriterLxml
 
 from probkg.core.atomic import replace_atomically
 from probkg.core.errors import InputError
+from probkg.core.progress import steps
 from probkg.rdf.vocab import PREFIXES
-from probkg.views.graphs import KIND_COLOURS, POLARITY_COLOURS, edge_colour, node_colour
+from probkg.views.graphs import KIND_COLOURS, POLARITY_COLOURS, FullView, edge_colour, node_colour
+from probkg.views.layout import positions
 
 FORMATS = {
     "graphml": ".graphml",
@@ -50,12 +58,21 @@ VIEW_VOCAB = "https://w3id.org/probation-kg/view#"
 """Terms of the JSON-LD export that the ontology has no word for: Node, Edge, source, target, ..."""
 
 
-def write(G: nx.Graph, fmt: str, path: Path, details: tuple[dict, dict] | None = None) -> list[Path]:
+STREAMED = ("graphml", "gexf")
+"""Formats written node by node, so a `FullView` goes to the file without being held in memory."""
+
+
+def write(G: nx.Graph | FullView, fmt: str, path: Path, details: tuple[dict, dict] | None = None) -> list[Path]:
     """Write G as FMT to PATH (CSV: two files beside it); return the files written.
 
     DETAILS are the findings behind the nodes (`views.finding_details`), shown by the HTML page.
     """
-    writers = {"graphml": _graphml, "gexf": _gexf, "cytoscape": _cytoscape, "dot": _dot, "jsonld": _jsonld}
+    if fmt in STREAMED:
+        replace_atomically(path, lambda tmp: (_graphml if fmt == "graphml" else _gexf)(G, tmp))
+        return [path]
+    if isinstance(G, FullView):
+        G = G.networkx()
+    writers = {"cytoscape": _cytoscape, "dot": _dot, "jsonld": _jsonld}
     if fmt == "csv":
         return _csv(G, path)
     if fmt == "html":
@@ -86,55 +103,135 @@ def _title(G: nx.Graph) -> str:
 NS_Y = "http://www.yworks.com/xml/graphml"
 
 
-class _YedGraphMLWriter(GraphMLWriter):
-    """networkx's GraphML plus yFiles node graphics, so yEd shows each node's label and colour.
+class _YedGraphMLWriter(GraphMLWriterLxml):
+    """networkx's streaming GraphML writer plus yFiles node graphics, so yEd shows each node's label and colour.
 
-    Gephi and Cytoscape read the plain `data` keys and ignore the graphics;
-    networkx reads the graphics back as the same `label`.
+    lxml writes each node and edge to the file as soon as it is made, so memory
+    stays flat whatever the view's size (the full view at 1,000 inspections; see
+    docs/exports.md). Gephi and Cytoscape read the plain `data` keys and ignore
+    the graphics; networkx reads the graphics back as the same `label`. Each
+    node's graphics declare the yFiles namespace themselves, since networkx
+    writes the root element before a subclass can add to it. lxml writes a CR in
+    a value as `&#13;`, which every XML parser reads back as CR (a raw CR would
+    come back as LF, XML 1.0 section 2.11).
     """
 
-    def __init__(self, graph: nx.Graph):
-        super().__init__(encoding="utf-8", prettyprint=True)
-        self.xml.set("xmlns:y", NS_Y)
-        self.xml.append(Element("key", {"for": "node", "id": "yfiles_node", "yfiles.type": "nodegraphics"}))
-        self.add_graph_element(graph)
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path), encoding="utf-8", prettyprint=True)
+        self.xml.append(self.myElement("key", {"for": "node", "id": "yfiles_node", "yfiles.type": "nodegraphics"}))
 
-    def add_nodes(self, G: nx.Graph, graph_element: Element) -> None:
-        super().add_nodes(G, graph_element)
-        for element, (_, data) in zip(graph_element.findall("node"), G.nodes(data=True), strict=True):
+    def add_nodes(self, G: nx.Graph, graph_element: Any) -> None:
+        for node, data in steps(G.nodes(data=True), "writing nodes", G.number_of_nodes()):
+            element = self.myElement("node", id=str(node))
+            self.add_attributes("node", element, data, {})
             label = str(data.get("label", ""))
-            shape = SubElement(SubElement(element, "data", key="yfiles_node"), "y:ShapeNode")
-            SubElement(shape, "y:Geometry", height="30.0", width=f"{max(40, 7 * min(len(label), 60)):.1f}")
-            SubElement(shape, "y:Fill", color=node_colour(data).upper(), transparent="false")
-            SubElement(shape, "y:NodeLabel").text = label
-            SubElement(shape, "y:Shape", type="roundrectangle")
+            graphics = lxml_etree.SubElement(element, "data", key="yfiles_node")
+            shape = lxml_etree.SubElement(graphics, f"{{{NS_Y}}}ShapeNode", nsmap={"y": NS_Y})
+            width = f"{max(40, 7 * min(len(label), 60)):.1f}"
+            lxml_etree.SubElement(shape, f"{{{NS_Y}}}Geometry", height="30.0", width=width)
+            lxml_etree.SubElement(shape, f"{{{NS_Y}}}Fill", color=node_colour(data).upper(), transparent="false")
+            lxml_etree.SubElement(shape, f"{{{NS_Y}}}NodeLabel").text = label
+            lxml_etree.SubElement(shape, f"{{{NS_Y}}}Shape", type="roundrectangle")
+            graph_element.append(element)
+
+    def add_edges(self, G: nx.Graph, graph_element: Any) -> None:
+        """Edges numbered `e0`, `e1`, ... in a multigraph: networkx would use the edge keys, which repeat."""
+        multi = G.is_multigraph()
+        for i, (u, v, data) in enumerate(steps(G.edges(data=True), "writing edges")):
+            ids = {"id": f"e{i}"} if multi else {}
+            element = self.myElement("edge", source=str(u), target=str(v), **ids)
+            self.add_attributes("edge", element, data, {})
+            graph_element.append(element)
 
 
-def _graphml(G: nx.Graph, path: Path) -> None:
-    if G.is_multigraph():  # networkx writes edge keys as edge ids, which must be unique
-        H = G.__class__(**G.graph)
-        H.add_nodes_from(G.nodes(data=True))
-        H.add_edges_from((u, v, f"e{i}", d) for i, (u, v, d) in enumerate(G.edges(data=True)))
-        G = H
-    _YedGraphMLWriter(G).dump(str(path))
-    # ElementTree writes a CR in element text as it is, and every XML parser reads it back as LF
-    # (XML 1.0 section 2.11), so "a\r\nb" came back as "a\nb". As a character reference it survives;
-    # the writer's own line ends are LF, so every CR in the file is one of a value.
-    path.write_bytes(path.read_bytes().replace(b"\r", b"&#13;"))
+def _graphml(G: nx.Graph | FullView, path: Path) -> None:
+    writer = _YedGraphMLWriter(path)
+    writer.add_graph_element(G)
+    writer.dump()
 
 
 # --- GEXF -------------------------------------------------------------------------------------
 
 
-def _gexf(G: nx.Graph, path: Path) -> None:
-    H = G.copy()
-    H.graph["name"] = _title(G)
-    for _, data in H.nodes(data=True):
-        colour = node_colour(data)
-        data["viz"] = {
-            "color": {"r": int(colour[1:3], 16), "g": int(colour[3:5], 16), "b": int(colour[5:7], 16), "a": 1.0}
-        }
-    nx.write_gexf(H, str(path))
+def _viz(data: dict) -> dict:
+    """A node's kind colour as GEXF viz data, which Gephi draws."""
+    colour = node_colour(data)
+    return {"color": {"r": int(colour[1:3], 16), "g": int(colour[3:5], 16), "b": int(colour[5:7], 16), "a": 1.0}}
+
+
+class _One:
+    """A graph of one node or one edge, as much of one as networkx's GEXF writer asks of it."""
+
+    def __init__(self, G: Any, node: tuple | None = None, edge: tuple | None = None) -> None:
+        self.graph, self._node, self._edge, self._multi = G.graph, node, edge, G.is_multigraph()
+        self.nodes = _OneNode(node)
+
+    def is_multigraph(self) -> bool:
+        return self._multi
+
+    def edges(self, data: bool = False, keys: bool = False) -> list[tuple]:
+        return [self._edge] if self._edge else []
+
+
+class _OneNode:
+    def __init__(self, node: tuple | None) -> None:
+        self._node = node
+
+    def __call__(self, data: bool = False) -> list[tuple]:
+        return [self._node] if self._node else []
+
+    def __getitem__(self, node: str) -> dict:
+        return {}  # no node of ours has an `id` attribute: GEXF ids are the node keys
+
+
+class _StreamingGEXFWriter(GEXFWriter):
+    """networkx's GEXF writer made to stream: each node and edge goes to a spool file once made.
+
+    networkx builds the whole document in memory (1.7 GB for the full view at
+    1,000 inspections). Here its own `add_nodes` and `add_edges` make one element
+    at a time, which is written to a temporary file beside the output at once;
+    the attribute declarations, which GEXF puts before the nodes, are known only at
+    the end, so the document is then put together: its head, the nodes, the edges.
+    """
+
+    MARK = "probkg-spooled-{}"
+
+    def write_graph(self, G: Any, path: Path) -> None:
+        default = "directed" if G.is_directed() else "undirected"
+        self.graph_element = Element("graph", defaultedgetype=default, mode="static", name=_title(G))
+        with tempfile.TemporaryFile(dir=path.parent) as nodes, tempfile.TemporaryFile(dir=path.parent) as edges:
+            for node, data in steps(G.nodes(data=True), "writing nodes", G.number_of_nodes()):
+                self._spool(self.add_nodes, _One(G, node=(node, {**data, "viz": _viz(data)})), nodes)
+            for edge in steps(
+                G.edges(keys=True, data=True) if G.is_multigraph() else G.edges(data=True), "writing edges"
+            ):
+                self._spool(self.add_edges, _One(G, edge=edge), edges)
+            for name in ("nodes", "edges"):
+                SubElement(self.graph_element, name).text = self.MARK.format(name)
+            self.xml.append(self.graph_element)
+            self.indent(self.xml)
+            skeleton = io.BytesIO()
+            ElementTree(self.xml).write(skeleton, encoding=self.encoding, xml_declaration=True)
+            head, rest = skeleton.getvalue().split(self.MARK.format("nodes").encode())
+            middle, tail = rest.split(self.MARK.format("edges").encode())
+            with path.open("wb") as out:
+                for part in (head, nodes, middle, edges, tail):
+                    if isinstance(part, bytes):
+                        out.write(part)
+                    else:
+                        part.seek(0)
+                        shutil.copyfileobj(part, out)
+
+    def _spool(self, add: Any, one: _One, spool: IO[bytes]) -> None:
+        holder = Element("holder")
+        add(one, holder)
+        for element in holder[0]:
+            self.indent(element, 3)
+            spool.write(b"\n      " + tostring(element, encoding="unicode").strip().encode(self.encoding))
+
+
+def _gexf(G: nx.Graph | FullView, path: Path) -> None:
+    _StreamingGEXFWriter().write_graph(G, path)
 
 
 # --- Cytoscape --------------------------------------------------------------------------------
@@ -302,8 +399,10 @@ def script_json(data: object) -> str:
 
 
 def page_data(G: nx.Graph, findings: dict, node_findings: dict) -> dict:
-    """What the HTML page draws: nodes, edges (as node indexes), colours, legend and findings."""
+    """What the HTML page draws: nodes (placed by `layout.positions`), edges (as node indexes),
+    colours, legend and findings."""
     index = {n: i for i, n in enumerate(G.nodes)}
+    where = positions(G)
     return {
         "title": _title(G),
         "view": G.graph.get("view", ""),
@@ -314,6 +413,8 @@ def page_data(G: nx.Graph, findings: dict, node_findings: dict) -> dict:
                 "label": d.get("label", n),
                 "kind": d.get("kind", "other"),
                 "colour": node_colour(d),
+                "x": round(where[n][0], 1),
+                "y": round(where[n][1], 1),
                 "attrs": {k: v for k, v in d.items() if k not in ("label", "kind")},
             }
             for n, d in G.nodes(data=True)

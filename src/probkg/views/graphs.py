@@ -30,6 +30,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import combinations
+from typing import cast
 
 import networkx as nx
 import pyoxigraph as ox
@@ -265,83 +266,139 @@ def schema_graphs(kg: KnowledgeGraph) -> set[str]:
     return {kg.graph_of(p) for p in kg.files if p.resolve().is_relative_to(ontology)}
 
 
+class FullView:
+    """The full view, read from the store node by node as it is written: what exports of any size stream.
+
+    It answers the part of networkx's graph interface the GraphML and GEXF writers
+    use (`graph`, `is_directed`, `is_multigraph`, `nodes(data=True)`,
+    `edges(keys=True, data=True)`, `number_of_nodes`), so they write it as they
+    would the `nx.MultiDiGraph` of `full_view`, which is built from it. It holds
+    the nodes' keys, labels and the blank nodes' signatures, never their
+    attributes or edges: each `nodes()` or `edges()` pass reads one subject's
+    quads at a time. Nodes come in key order; each node's edges in (relation,
+    target) order, so edges are sorted as (source, relation, target).
+    """
+
+    graph: dict[str, object]
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.graph = {"view": "full"}
+        self._store = kg.store
+        self._schema = {ox.NamedNode(g) for g in schema_graphs(kg)}
+        self._classes = class_kinds(kg)
+        self._labels, _ = names(kg)
+        terms: set[ox.NamedNode | ox.BlankNode] = set()
+        signature: dict[ox.BlankNode, list[str]] = defaultdict(list)
+        for q in self._quads(None):
+            s, p, o = cast(ox.NamedNode | ox.BlankNode, q.subject), q.predicate, q.object
+            terms.add(s)
+            if isinstance(o, (ox.NamedNode, ox.BlankNode)) and p.value != RDF_TYPE:
+                terms.add(o)
+            # a blank node lives in the one file that wrote it, so its triples come once each
+            if isinstance(o, ox.BlankNode):
+                signature[o].append(f"0 {s if not isinstance(s, ox.BlankNode) else ''} {p}")
+            if isinstance(s, ox.BlankNode):
+                signature[s].append(f"1 {p} {o if not isinstance(o, ox.BlankNode) else ''}")
+        ordered = sorted(signature, key=lambda b: (sorted(signature[b]), b.value))
+        blank_keys = {b: f"_:b{i}" for i, b in enumerate(ordered, 1)}
+        self._keys = blank_keys
+        self._order = sorted(
+            ((blank_keys[t] if isinstance(t, ox.BlankNode) else compact(t.value), t) for t in terms),
+            key=lambda pair: pair[0],
+        )
+
+    def _quads(self, subject: ox.NamedNode | ox.BlankNode | None) -> Iterator[ox.Quad]:
+        """The instance data's quads (of `subject`), without quoted triples, which have no node of their own."""
+        for q in self._store.quads_for_pattern(subject, None, None, None):
+            if (
+                q.graph_name not in self._schema
+                and not isinstance(q.subject, ox.Triple)
+                and not isinstance(q.object, ox.Triple)
+            ):
+                yield q
+
+    def key(self, term: ox.NamedNode | ox.BlankNode) -> str:
+        return self._keys[term] if isinstance(term, ox.BlankNode) else compact(term.value)
+
+    def _triples(self, subject: ox.NamedNode | ox.BlankNode) -> set[tuple]:
+        """One subject's (predicate, object) pairs, once each whichever graphs state them."""
+        return {(q.predicate, q.object) for q in self._quads(subject)}
+
+    def is_directed(self) -> bool:
+        return True
+
+    def is_multigraph(self) -> bool:
+        return True
+
+    def number_of_nodes(self) -> int:
+        return len(self._order)
+
+    def number_of_edges(self) -> int:
+        """Counted by a pass over the store, as nothing holds the edges."""
+        return sum(1 for _ in self.edges())
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def nodes(self, data: bool = False) -> Iterator:
+        for node, term in self._order:
+            if not data:
+                yield node
+                continue
+            types: set[str] = set()
+            literals: dict[str, set[str]] = defaultdict(set)
+            for p, o in self._triples(term):
+                if p.value == RDF_TYPE:
+                    types.add(o.value)
+                elif isinstance(o, ox.Literal):
+                    literals[re.sub(r"\W", "_", compact(p.value), flags=re.ASCII)].add(clean(o.value))
+            iri = term.value if isinstance(term, ox.NamedNode) else ""
+            attrs: dict[str, object] = {
+                "label": self._labels.get(iri) or _blank_label(node, literals),
+                "kind": kind_of(types, self._classes),
+            }
+            if iri:
+                attrs["iri"] = iri
+            if types:
+                attrs["types"] = " ".join(sorted(compact(t) for t in types))
+            for name, values in sorted(literals.items()):
+                attrs[name] = MULTI_SEPARATOR.join(sorted(values))
+            yield node, attrs
+
+    def edges(self, keys: bool = False, data: bool = False) -> Iterator:
+        polarity_iri = PREFIXES["pko"] + "polarity"
+        for source, term in self._order:
+            links: set[tuple[str, str]] = set()
+            polarity = None
+            for p, o in self._triples(term):
+                if p.value == RDF_TYPE or isinstance(o, ox.Literal):
+                    continue
+                links.add((compact(p.value), self.key(o)))
+                if p.value == polarity_iri:
+                    polarity = polarity_name(o.value) or compact(o.value)
+            for relation, target in sorted(links):
+                edge = {"relation": relation}
+                if relation == "pko:concerns" and polarity is not None:
+                    edge["polarity"] = polarity
+                yield (source, target) + ((relation,) if keys else ()) + ((edge,) if data else ())
+
+    def networkx(self) -> nx.MultiDiGraph:
+        """The view held in memory, for the formats and measures that need the whole graph at once."""
+        G = nx.MultiDiGraph(**self.graph)
+        G.add_nodes_from(self.nodes(data=True))
+        G.add_edges_from(self.edges(keys=True, data=True))
+        return G
+
+
 def full_view(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     """Every resource of the instance data as a node, literals as attributes, links as edges."""
-    schema = {ox.NamedNode(g) for g in schema_graphs(kg)}
-    triples = {
-        (s, q.predicate, o)
-        for q in kg.store.quads_for_pattern(None, None, None, None)
-        if q.graph_name not in schema
-        # quoted triples (RDF 1.2) have no node of their own; the data has none
-        and not isinstance(s := q.subject, ox.Triple)
-        and not isinstance(o := q.object, ox.Triple)
-    }
-    keys = _blank_node_keys(triples)
-
-    def key(term: ox.NamedNode | ox.BlankNode) -> str:
-        return keys[term] if isinstance(term, ox.BlankNode) else compact(term.value)
-
-    classes = class_kinds(kg)
-    labels, _ = names(kg)
-    types: dict[str, set[str]] = defaultdict(set)
-    literals: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    links: set[tuple[str, str, str]] = set()
-    iris: dict[str, str] = {}
-    polarity: dict[str, str] = {}
-    for s, p, o in triples:
-        sk = key(s)
-        iris[sk] = s.value if isinstance(s, ox.NamedNode) else ""
-        if p.value == RDF_TYPE:
-            types[sk].add(o.value)
-        elif isinstance(o, ox.Literal):
-            literals[sk][re.sub(r"\W", "_", compact(p.value), flags=re.ASCII)].add(clean(o.value))
-        else:
-            ok = key(o)
-            iris[ok] = o.value if isinstance(o, ox.NamedNode) else ""
-            links.add((sk, compact(p.value), ok))
-            if p.value == PREFIXES["pko"] + "polarity":
-                polarity[sk] = polarity_name(o.value) or compact(o.value)
-    G = nx.MultiDiGraph(view="full")
-    for node in sorted(iris):
-        attrs: dict[str, object] = {
-            "label": labels.get(iris[node]) or _blank_label(node, literals[node]),
-            "kind": kind_of(types[node], classes),
-        }
-        if iris[node]:
-            attrs["iri"] = iris[node]
-        if types[node]:
-            attrs["types"] = " ".join(sorted(compact(t) for t in types[node]))
-        for name, values in sorted(literals[node].items()):
-            attrs[name] = MULTI_SEPARATOR.join(sorted(values))
-        G.add_node(node, **attrs)
-    for source, relation, target in sorted(links):
-        edge = {"relation": relation}
-        if relation == "pko:concerns" and source in polarity:
-            edge["polarity"] = polarity[source]
-        G.add_edge(source, target, key=relation, **edge)
-    return G
+    return FullView(kg).networkx()
 
 
 def _blank_label(key: str, literals: dict[str, set[str]]) -> str:
     """A label for a resource with none: a quote selector's words, else its key."""
     words = " ".join(sorted(literals.get("oa_exact", ())))
     return f"\u201c{words[:57]}\u2026\u201d" if len(words) > 57 else f"\u201c{words}\u201d" if words else key
-
-
-def _blank_node_keys(triples: set[tuple]) -> dict[ox.BlankNode, str]:
-    """Stable keys (`_:b1`, ...) for blank nodes, ordered by what they say and who points at them.
-
-    Oxigraph's own blank node identifiers change on every load; these do not,
-    so two exports of the same data are identical.
-    """
-    signature: dict[ox.BlankNode, list[str]] = defaultdict(list)
-    for s, p, o in triples:
-        if isinstance(o, ox.BlankNode):
-            signature[o].append(f"0 {s if not isinstance(s, ox.BlankNode) else ''} {p}")
-        if isinstance(s, ox.BlankNode):
-            signature[s].append(f"1 {p} {o if not isinstance(o, ox.BlankNode) else ''}")
-    ordered = sorted(signature, key=lambda b: (sorted(signature[b]), b.value))
-    return {b: f"_:b{i}" for i, b in enumerate(ordered, 1)}
 
 
 ENTITY_LINKS = """
@@ -549,9 +606,19 @@ def around(G: nx.Graph, node: str, depth: int) -> nx.Graph:
 
 
 def build(
-    kg: KnowledgeGraph, view: str, inspection: str | None = None, around_entity: str | None = None, depth: int = 1
-) -> nx.Graph:
-    """A view by name, optionally cut down to the neighbourhood of one node."""
+    kg: KnowledgeGraph,
+    view: str,
+    inspection: str | None = None,
+    around_entity: str | None = None,
+    depth: int = 1,
+    stream: bool = False,
+) -> nx.Graph | FullView:
+    """A view by name, optionally cut down to the neighbourhood of one node.
+
+    With `stream`, the whole full view is a `FullView`, read from the store as it is written.
+    """
+    if view == "full" and stream and around_entity is None:
+        return FullView(kg)
     if view == "full":
         G = full_view(kg)
     elif view == "entities":

@@ -20,18 +20,17 @@ from __future__ import annotations
 
 import html
 import math
-import shutil
-import subprocess
 from pathlib import Path
 
 import networkx as nx
 
 from probkg.core.atomic import replace_atomically
-from probkg.core.errors import InputError, LimitError, ProbkgError
+from probkg.core.errors import InputError
 from probkg.rdf.store import KnowledgeGraph
 from probkg.rdf.vocab import compact
 from probkg.views.export import dot_quote
 from probkg.views.graphs import KIND_COLOURS, POLARITY_COLOURS, edge_colour, node_colour
+from probkg.views.layout import graphviz
 
 PICTURE_FORMATS = {".png": "png", ".svg": "svg"}
 FONT = "DejaVu Sans"
@@ -52,25 +51,7 @@ def render(dot_source: str, path: Path, engine: str = "dot", timeout: float = 30
         raise InputError(str(path), f"write pictures as {' or '.join(PICTURE_FORMATS)}")
     if not path.parent.is_dir():
         raise InputError(str(path), "no such folder")
-    exe = shutil.which(engine)
-    if exe is None:
-        raise ProbkgError(f"Graphviz's {engine} is not installed (scripts/setup.sh installs Debian's graphviz)")
-
-    def run(tmp: Path) -> None:
-        try:
-            subprocess.run(
-                [exe, f"-T{fmt}", "-o", str(tmp)],
-                input=dot_source.encode("utf-8"),
-                check=True,
-                capture_output=True,
-                timeout=timeout,
-            )
-        except subprocess.TimeoutExpired:
-            raise LimitError(f"Graphviz took more than {timeout:.0f} s") from None
-        except subprocess.CalledProcessError as exc:
-            raise ProbkgError(f"Graphviz failed: {exc.stderr.decode('utf-8', 'replace').strip()}") from None
-
-    replace_atomically(path, run)
+    replace_atomically(path, lambda tmp: graphviz(engine, [f"-T{fmt}", "-o", str(tmp)], dot_source, timeout))
 
 
 def _h(text: object) -> str:

@@ -1,6 +1,6 @@
-// probation-kg graph page: draws the embedded view on a canvas with a force layout
-// (Barnes-Hut repulsion, springs along edges), and shows what the graph says
-// about a node when it is clicked. Offline and self-contained: every string from
+// probation-kg graph page: draws the embedded view on a canvas, each node where
+// Graphviz's sfdp placed it when the page was written, and shows what the graph
+// says about a node when it is clicked. Offline and self-contained: every string from
 // the data reaches the page through textContent, never as HTML.
 (function () {
   "use strict";
@@ -23,118 +23,9 @@
   var byId = new Map();
   nodes.forEach(function (n, i) { byId.set(n.id, i); });
 
-  // --- initial positions: breadth-first from the best connected nodes, along a sunflower spiral,
-  // so neighbours start near each other and the result is the same on every load
-  var x = new Float64Array(N), y = new Float64Array(N), vx = new Float64Array(N), vy = new Float64Array(N);
-  var order = [], seen = new Uint8Array(N);
-  var byDegree = nodes.map(function (_, i) { return i; }).sort(function (a, b) { return degree[b] - degree[a] || a - b; });
-  byDegree.forEach(function (start) {
-    if (seen[start]) { return; }
-    var queue = [start]; seen[start] = 1;
-    for (var q = 0; q < queue.length; q++) {
-      var i = queue[q]; order.push(i);
-      incident[i].forEach(function (ei) {
-        var e = edges[ei], j = e.s === i ? e.t : e.s;
-        if (!seen[j]) { seen[j] = 1; queue.push(j); }
-      });
-    }
-  });
-  var golden = Math.PI * (3 - Math.sqrt(5));
-  order.forEach(function (i, k) {
-    var r = 14 * Math.sqrt(k + 0.5);
-    x[i] = r * Math.cos(k * golden); y[i] = r * Math.sin(k * golden);
-  });
-
-  // --- force layout, with the semantics of d3-force: many-body repulsion (Barnes-Hut), springs
-  // whose pull is shared by the degrees of their ends, a weak pull to the centre, cooling alpha
-  var CHARGE = -160, LINK = 46, CENTRE = 0.04, THETA2 = 0.81, DECAY = 0.6;
-  var MAX_TICKS = N > 2000 ? 200 : 300, ticks = 0, alpha = 1;
-  var ALPHA_DECAY = 1 - Math.pow(0.001, 1 / MAX_TICKS);
-  var links = edges.filter(function (e) { return e.s !== e.t; });
-
-  function quadtree() {
-    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    for (var i = 0; i < N; i++) {
-      if (x[i] < x0) { x0 = x[i]; } if (x[i] > x1) { x1 = x[i]; }
-      if (y[i] < y0) { y0 = y[i]; } if (y[i] > y1) { y1 = y[i]; }
-    }
-    var size = Math.max(x1 - x0, y1 - y0, 1) + 1;
-    var root = cell(x0, y0, size);
-    for (var k = 0; k < N; k++) { insert(root, k, 0); }
-    return root;
-  }
-  function cell(cx, cy, size) { return { x0: cx, y0: cy, size: size, mass: 0, mx: 0, my: 0, body: -1, kids: null }; }
-  function insert(c, i, depth) {
-    c.mx = (c.mx * c.mass + x[i]) / (c.mass + 1); c.my = (c.my * c.mass + y[i]) / (c.mass + 1); c.mass += 1;
-    if (c.kids === null && c.body < 0) { c.body = i; return; }
-    if (depth > 40) { return; }  // coincident points: kept as mass only
-    if (c.kids === null) {
-      var h = c.size / 2;
-      c.kids = [cell(c.x0, c.y0, h), cell(c.x0 + h, c.y0, h), cell(c.x0, c.y0 + h, h), cell(c.x0 + h, c.y0 + h, h)];
-      var b = c.body; c.body = -1;
-      insert(c.kids[quadrant(c, b)], b, depth + 1);
-    }
-    insert(c.kids[quadrant(c, i)], i, depth + 1);
-  }
-  function quadrant(c, i) {
-    var h = c.size / 2;
-    return (x[i] >= c.x0 + h ? 1 : 0) + (y[i] >= c.y0 + h ? 2 : 0);
-  }
-  function repel(c, i) {
-    if (c.mass === 0 || (c.kids === null && c.body === i)) { return; }
-    var dx = c.mx - x[i], dy = c.my - y[i], d2 = dx * dx + dy * dy;
-    if (c.kids === null || (c.size * c.size) / (d2 + 1e-9) < THETA2) {
-      if (d2 < 1e-6) { dx = ((i * 7) % 11 - 5) * 0.01 + 0.001; dy = ((i * 3) % 7 - 3) * 0.01 + 0.001; d2 = dx * dx + dy * dy; }
-      if (d2 < 1) { d2 = Math.sqrt(d2); }
-      var s = CHARGE * alpha * c.mass / d2;
-      vx[i] += dx * s; vy[i] += dy * s;
-      return;
-    }
-    for (var k = 0; k < 4; k++) { repel(c.kids[k], i); }
-  }
-
-  function tick() {
-    var i;
-    links.forEach(function (e) {
-      var dx = x[e.t] + vx[e.t] - x[e.s] - vx[e.s], dy = y[e.t] + vy[e.t] - y[e.s] - vy[e.s];
-      var d = Math.sqrt(dx * dx + dy * dy) || 0.01;
-      var want = LINK + radius[e.s] + radius[e.t];
-      var l = (d - want) / d * alpha / Math.max(1, Math.min(degree[e.s], degree[e.t]));
-      var bias = degree[e.s] / (degree[e.s] + degree[e.t]);
-      vx[e.t] -= dx * l * bias; vy[e.t] -= dy * l * bias;
-      vx[e.s] += dx * l * (1 - bias); vy[e.s] += dy * l * (1 - bias);
-    });
-    var tree = quadtree();
-    for (i = 0; i < N; i++) {
-      repel(tree, i);
-      vx[i] -= x[i] * CENTRE * alpha; vy[i] -= y[i] * CENTRE * alpha;
-    }
-    for (i = 0; i < N; i++) {
-      if (i === dragNode) { vx[i] = 0; vy[i] = 0; continue; }
-      vx[i] *= DECAY; vy[i] *= DECAY;
-      x[i] += vx[i]; y[i] += vy[i];
-    }
-    alpha -= alpha * ALPHA_DECAY;
-    ticks += 1;
-    if (ticks === MAX_TICKS) { shelveIsolated(); }
-  }
-
-  // Nodes with no edge are shelved in rows under the drawing, in label order, so they neither
-  // spread the picture out nor hide among the rest.
-  function shelveIsolated() {
-    var alone = [], i;
-    for (i = 0; i < N; i++) { if (degree[i] === 0) { alone.push(i); } }
-    if (!alone.length || alone.length === N) { return; }
-    var x0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    for (i = 0; i < N; i++) {
-      if (degree[i] > 0) { x0 = Math.min(x0, x[i]); x1 = Math.max(x1, x[i]); y1 = Math.max(y1, y[i]); }
-    }
-    alone.sort(function (a, b) { return nodes[a].label.localeCompare(nodes[b].label); });
-    var slot = 240, perRow = Math.max(4, Math.floor((x1 - x0) / slot));
-    alone.forEach(function (j, k) {
-      x[j] = x0 + (k % perRow) * slot; y[j] = y1 + 80 + Math.floor(k / perRow) * 32;
-    });
-  }
+  // --- positions: laid out by Graphviz's sfdp when the page was written (probkg.views.layout)
+  var x = new Float64Array(N), y = new Float64Array(N);
+  nodes.forEach(function (n, i) { x[i] = n.x; y[i] = n.y; });
 
   // --- view transform and drawing ---------------------------------------------------------------
   var scale = 1, panX = 0, panY = 0, userMoved = false, width = 0, height = 0, dpr = 1;
@@ -373,7 +264,7 @@
     if (!moved) { return; }
     userMoved = true;
     if (dragNode >= 0) {
-      x[dragNode] = (p[0] - panX) / scale; y[dragNode] = (p[1] - panY) / scale; vx[dragNode] = 0; vy[dragNode] = 0;
+      x[dragNode] = (p[0] - panX) / scale; y[dragNode] = (p[1] - panY) / scale;
     } else {
       panX += p[0] - downX; panY += p[1] - downY; downX = p[0]; downY = p[1];
     }
@@ -394,28 +285,12 @@
   }, { passive: false });
 
   // --- run ----------------------------------------------------------------------------------------
-  var ready = false;
-  function step() {
-    var until = performance.now() + 120;
-    while (ticks < MAX_TICKS && performance.now() < until) { tick(); }
-    if (!userMoved) { fit(); }
-    draw();
-    if (ticks < MAX_TICKS) {
-      statusLine.textContent = "Laying out… " + Math.round(100 * ticks / MAX_TICKS) + "%";
-      window.requestAnimationFrame(step);
-    } else {
-      statusLine.textContent = "";
-      ready = true;
-      document.documentElement.setAttribute("data-layout", "done");
-    }
-  }
   window.addEventListener("resize", resize);
   resize();
-  window.requestAnimationFrame(step);
+  document.documentElement.setAttribute("data-layout", "done");
 
   // A small API for tests and the browser console.
   window.probkgGraph = {
-    get ready() { return ready; },
     get drawnNodes() { return drawn.nodes; },
     get drawnEdges() { return drawn.edges; },
     nodeCount: N,

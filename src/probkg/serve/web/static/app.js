@@ -3,14 +3,14 @@
 // Plain JavaScript served by probkg itself: no framework, no CDN, works offline. The editor
 // is CodeMirror when setup has bundled it (static/vendor/editor.js), else the plain textarea.
 // The page's state lives in its URL (?saved=NAME&param=value or ?query=..., then the table's
-// _sort, _desc, _filter and _page), so any view of a result can be shared by its address.
+// _sort, _desc, _filter, _page and _chart), so any view of a result can be shared by its address.
 "use strict";
 
 const config = JSON.parse(document.getElementById("config").textContent);
 const $ = (id) => document.getElementById(id);
 const RESULTS_JSON = "application/sparql-results+json";
 const PAGE_SIZE = 100;
-const VIEW_KEYS = ["_sort", "_desc", "_filter", "_page"]; // saved-query parameters never start with "_"
+const VIEW_KEYS = ["_sort", "_desc", "_filter", "_page", "_chart"]; // saved-query parameters never start with "_"
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -53,7 +53,7 @@ function cell(binding) {
 
 // --- the results table: sort, filter, pages -------------------------------------------
 
-const view = { vars: [], rows: [], sort: null, desc: false, filter: "", page: 1, note: "" };
+const view = { vars: [], rows: [], sort: null, desc: false, filter: "", page: 1, chart: null, note: "" };
 
 function cellText(binding) {
   if (!binding) return "";
@@ -72,6 +72,7 @@ function readView(params) {
   view.desc = params.get("_desc") === "1";
   view.filter = params.get("_filter") || "";
   view.page = Math.max(1, parseInt(params.get("_page") || "1", 10) || 1);
+  view.chart = params.get("_chart");
 }
 
 // The address of the current query (`base`: its own parameters) with the table's view after it.
@@ -81,6 +82,7 @@ function address(base) {
   if (view.sort && view.desc) params.set("_desc", "1");
   if (view.filter) params.set("_filter", view.filter);
   if (view.page > 1) params.set("_page", String(view.page));
+  if (view.chart) params.set("_chart", view.chart);
   return `/?${params}`;
 }
 
@@ -134,7 +136,36 @@ function drawTable() {
   next.addEventListener("click", () => goto(view.page + 1));
   const range = rows.length ? `rows ${first + 1}–${first + shown.length} of ${rows.length}` : "no rows";
   pager.append(prev, el("span", { id: "page-info", text: `Page ${view.page} of ${pages} (${range})` }), next);
-  $("table-wrap").replaceChildren(table, pager);
+  $("table-wrap").replaceChildren(table, pager, ...chartOf(shown));
+  sizeBars($("table-wrap"));
+}
+
+// --- a chart of a numeric column: one bar a row of the page shown, labelled by the first other column
+
+function numericColumns() {
+  return view.vars.filter((v) => {
+    const cells = view.rows.map((row) => row[v]).filter(Boolean);
+    return cells.length > 0 && cells.every((b) => b.type !== "uri" && b.value.trim() !== "" && Number.isFinite(Number(b.value)));
+  });
+}
+
+function chartOf(rows) {
+  if (!view.chart || !numericColumns().includes(view.chart)) return [];
+  const name = view.vars.find((v) => v !== view.chart);
+  const pairs = rows.map((row, i) => [name ? cellText(row[name]) : String(i + 1), Number(cellText(row[view.chart]) || 0)]);
+  return [el("h3", { class: "chart-title", text: `${view.chart}${name ? ` by ${name}` : ""}` }), bars("results-chart", pairs)];
+}
+
+function chartPicker() {
+  const columns = numericColumns();
+  if (!columns.includes(view.chart)) view.chart = null;
+  const picker = el("select", { id: "chart", "aria-label": "Chart a numeric column" },
+    el("option", { value: "", text: columns.length ? "No chart" : "No numeric column to chart" }),
+    ...columns.map((v) => el("option", { value: v, text: `Chart ${v}` })));
+  picker.disabled = !columns.length;
+  picker.value = view.chart || "";
+  picker.addEventListener("change", () => { view.chart = picker.value || null; saveView(); drawTable(); });
+  return picker;
 }
 
 function showTable(data, started) {
@@ -151,7 +182,7 @@ function showTable(data, started) {
   view.note = `(${ms} ms)`;
   const filter = el("input", { id: "filter", type: "search", placeholder: "Filter rows", value: view.filter, "aria-label": "Filter rows" });
   filter.addEventListener("input", () => { view.filter = filter.value; view.page = 1; saveView(); drawTable(); });
-  out.append(el("div", { class: "actions" }, filter), el("div", { id: "table-wrap" }));
+  out.append(el("div", { class: "actions" }, filter, chartPicker()), el("div", { id: "table-wrap" }));
   drawTable();
 }
 
@@ -342,16 +373,35 @@ async function runSparql(keepView = false) {
 async function savedRows(name, params = {}) {
   const response = await fetch(`/api/queries/${name}?${new URLSearchParams(params)}`, { headers: { Accept: RESULTS_JSON } });
   if (!response.ok) throw new Error(`${name}: ${response.status}`);
-  const data = await response.json();
+  return plainRows(await response.json());
+}
+
+// How many ratings each standard was given in each band, across every inspection.
+const RATINGS_BY_STANDARD = `SELECT ?standard ?framework ?code ?label ?band ?rank (COUNT(DISTINCT ?r) AS ?ratings) WHERE {
+  ?r a pko:Rating ; pko:standard ?standard ; pko:band ?b .
+  ?b skos:prefLabel ?band ; pko:rank ?rank .
+  OPTIONAL { ?standard skos:inScheme/skos:prefLabel ?framework }
+  OPTIONAL { ?standard skos:notation ?code }
+  OPTIONAL { ?standard skos:prefLabel ?label }
+} GROUP BY ?standard ?framework ?code ?label ?band ?rank ORDER BY ?framework ?code ?label`;
+
+async function selectRows(query) {
+  const response = await fetch("/sparql", { method: "POST", headers: { Accept: RESULTS_JSON }, body: new URLSearchParams({ query }) });
+  if (!response.ok) throw new Error(`ratings by standard: ${response.status}`);
+  return plainRows(await response.json());
+}
+
+function plainRows(data) {
   return data.results.bindings.map((row) => Object.fromEntries(Object.entries(row).map(([k, b]) => [k, b.value])));
 }
 
-// A list of labelled bars, widest for the largest count: a chart with no library.
+// A list of labelled bars, widest for the largest number: a chart with no library.
+// Widths follow the magnitude; a negative number's bar is marked as such.
 function bars(id, pairs) {
-  const most = Math.max(1, ...pairs.map(([, n]) => n));
+  const most = Math.max(...pairs.map(([, n]) => Math.abs(n)), Number.MIN_VALUE);
   return el("ul", { id, class: "bars" }, ...pairs.map(([label, n]) => el("li", {},
-    el("span", { class: "bar-label", text: label }),
-    el("span", { class: "bar", "data-width": String(Math.round((100 * n) / most)) }),
+    el("span", { class: "bar-label", text: label, title: label }),
+    el("span", { class: n < 0 ? "bar negative" : "bar", "data-width": String(Math.round((100 * Math.abs(n)) / most)) }),
     el("span", { class: "bar-count", text: String(n) }))));
 }
 
@@ -390,6 +440,23 @@ function loadOverview() {
       el("thead", {}, el("tr", {}, ...cols.map(([, title]) => el("th", { text: title })))),
       el("tbody", {}, ...rows.map((row) => el("tr", {}, ...cols.map(([key]) => el("td", { text: row[key] ?? "" }))))));
     return [table, el("p", { class: "more" }, el("a", { href: "/?saved=ratings-timeline", text: "Ratings over time" }))];
+  });
+  overviewBlock("overview-standards", async () => {
+    const rows = await selectRows(RATINGS_BY_STANDARD);
+    const bands = [...new Map(rows.map((row) => [row.band, Number(row.rank)]))].sort(([, a], [, b]) => b - a).map(([band]) => band);
+    const standards = new Map();
+    for (const row of rows) {
+      if (!standards.has(row.standard)) {
+        standards.set(row.standard, { framework: row.framework || "", name: [row.code, row.label].filter(Boolean).join(" "), counts: {} });
+      }
+      standards.get(row.standard).counts[row.band] = row.ratings;
+    }
+    const table = el("table", { id: "ratings-by-standard", class: "results" },
+      el("thead", {}, el("tr", {}, el("th", { text: "Framework" }), el("th", { text: "Standard" }), ...bands.map((band) => el("th", { text: band })))),
+      el("tbody", {}, ...[...standards].map(([iri, s]) => el("tr", {}, el("td", { text: s.framework }),
+        el("td", {}, el("a", { href: href(iri), title: iri, text: s.name || compact(iri) })),
+        ...bands.map((band) => el("td", { text: s.counts[band] || "" }))))));
+    return [table];
   });
   overviewBlock("overview-criticised", async () => {
     const rows = await savedRows("most-criticised");
