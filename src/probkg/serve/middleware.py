@@ -150,8 +150,8 @@ class Caching:
     """`Vary: Accept` on every negotiated answer; an ETag on every GET answered 200, and 304 for it.
 
     The server answers from one immutable build, so a GET's answer is a function of
-    the build, the server's settings (`build_tag`), the request target, `Host` (the
-    endpoint's address appears in some answers) and `Accept`: the tag is a digest of
+    the build, the server's settings (`build_tag`), the request target, `Host` and
+    the scheme (the endpoint's address appears in some answers) and `Accept`: the tag is a digest of
     them, known before anything runs, and a matching `If-None-Match` is answered 304
     without running the query. The tag is weak: gzip changes the bytes, and blank
     node labels may differ between loads, but never the meaning.
@@ -163,6 +163,7 @@ class Caching:
     def tag(self, scope: Scope, headers: dict[bytes, bytes]) -> str:
         key = [self.build_tag.encode(), scope.get("raw_path") or b"", scope.get("query_string") or b""]
         key += [headers.get(b"host", b""), headers.get(b"accept", b"") if negotiated(scope["path"]) else b""]
+        key.append(scope.get("scheme", "http").encode())  # set from X-Forwarded-Proto by a trusted proxy
         return 'W/"' + hashlib.blake2b(b"\0".join(key), digest_size=16).hexdigest() + '"'
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

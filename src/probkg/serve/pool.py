@@ -124,6 +124,7 @@ class WorkerPool:
             "idle_deaths": 0,  # workers that died while waiting for a job
             "refused_busy": 0,
             "restarts": 0,
+            "start_failures": 0,  # forks that failed to start (each is retried until one starts)
             "recycled": 0,
             "parsed": 0,  # requests that needed rdflib's full parse (no cached check served them)
         }
@@ -264,6 +265,7 @@ class WorkerPool:
             try:
                 worker = await self._spawn()
             except Exception as exc:  # keep trying: the pool must return to full strength
+                self.stats["start_failures"] += 1
                 log.error("could not start a worker: %s", exc)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10)

@@ -40,6 +40,7 @@ from probkg.rdf.store import artefact_quads
 from probkg.rdf.vocab import ID_BASE
 from probkg.serve import protocol as msg
 from probkg.serve.config import ServeConfig
+from probkg.serve.connection import ConnectionStats
 from probkg.serve.middleware import Caching, Limits, NoSniff
 from probkg.serve.negotiation import HTML, NQUADS, BadFormat, dump_media, entity_media, saved_query_media
 from probkg.serve.openapi import describe_query, openapi_document
@@ -110,6 +111,7 @@ class App:
             )
         )
         self.saved = catalogue(config.queries)
+        self.connections = ConnectionStats()
         self.pages = Pages()
         self.started = time.time()
         self.terms: list[dict[str, str]] | None = None
@@ -334,6 +336,7 @@ class App:
                 "triples": info.triples if info else None,
                 "network": info.isolation if info else None,
                 **self.pool.status(),
+                "send_timeouts": self.connections.send_timeouts,
             }
         )
 
