@@ -7,13 +7,16 @@
   origin on the endpoint, the API and the entity routes (as Fuseki and Oxigraph do).
 * `Caching`: `Vary: Accept` where the answer is negotiated, ETags and 304 over the
   immutable build.
+* `Compression`: gzip for a client that accepts it (Starlette's), the answer
+  untouched for one that does not.
 """
 
 from __future__ import annotations
 
 import hashlib
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from probkg.serve.responses import plain
 
@@ -199,3 +202,27 @@ class Caching:
             await send(message)
 
         await self.app(scope, receive, wrapped)
+
+
+class Compression(GZipMiddleware):
+    """Starlette's gzip, entered only by a request that accepts gzip.
+
+    Starlette wraps every answer in a responder that reads its headers and copies
+    its messages even when it compresses nothing, at about a tenth of this
+    process's Python time on a lookup from a client that sends no
+    `Accept-Encoding` (wrk, SPARQLWrapper, curl). Such an answer passes straight
+    through here, with the `Vary: Accept-Encoding` Starlette would have added.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or any(
+            name == b"accept-encoding" and b"gzip" in value for name, value in scope.get("headers") or []
+        ):
+            return await super().__call__(scope, receive, send)
+
+        async def varied(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": add_vary(list(message.get("headers", [])), b"Accept-Encoding")}
+            await send(message)
+
+        await self.app(scope, receive, varied)
