@@ -32,7 +32,7 @@ import signal
 import socket
 import sys
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from probkg.serve.protocol import HEADER, REPLIES, Job, Outcome, Reply, WorkerReady, ZygoteReady, decode, frame
 
@@ -92,8 +92,7 @@ class Channel(asyncio.Protocol):
         self.ended = False  # the worker's end closed: it exited, or was killed
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's is one, though not a subclass
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
