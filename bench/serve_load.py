@@ -1,6 +1,7 @@
 """Load test of `probkg serve` on loopback: throughput and p50/p99 latency at 1, 4 and 16 clients.
 
     .venv/bin/python bench/serve_load.py [--seconds 5] [--clients 1,4,16] [--workers 2] [--url URL]
+        [--only lookup,...] [--src OTHER_CHECKOUT/src]
 
 Starts `probkg serve` on a free port of 127.0.0.1 (unless --url names a running
 one), then for each query and each number of clients runs wrk with that many
@@ -24,6 +25,12 @@ The queries:
   pair of ratings on comparable standards (skos:closeMatch) across inspections.
 
 Latency is wrk's: from a request's first byte sent to its response's last byte read.
+For a server it started, it also reports the CPU time (user and system, from
+/proc) the server's whole process tree spent per answered request, and how much
+of that was the main process (HTTP, routing, the hop to a worker), and waits
+for the tree to go idle before each run, so requests still queued from one run
+do not land on the next. `--src` runs the server from another checkout's
+`src/` (for before-and-after comparisons on the same machine state).
 """
 
 from __future__ import annotations
@@ -41,6 +48,8 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from peers import cpu_seconds, wait_idle
 
 ROOT = Path(__file__).resolve().parent.parent
 LOOKUP = {"query": "SELECT ?p ?o WHERE { system:visor ?p ?o }"}
@@ -127,7 +136,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start(workers: int, queue: int) -> tuple[subprocess.Popen, str]:
+def start(workers: int, queue: int, src: Path | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
     exe = Path(sys.executable).parent / "probkg"
     proc = subprocess.Popen(
@@ -148,6 +157,7 @@ def start(workers: int, queue: int) -> tuple[subprocess.Popen, str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        env={**os.environ, "PYTHONPATH": str(src)} if src else None,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -181,16 +191,22 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--queue", type=int, default=16)
     parser.add_argument("--url", help="a running server to measure instead of starting one")
+    parser.add_argument("--only", help="comma-separated names of the queries to run (default: all)")
+    parser.add_argument("--src", type=Path, help="run the server from this src/ folder (another checkout's code)")
     args = parser.parse_args()
+    chosen = args.only.split(",") if args.only else list(QUERIES)
+    if unknown := set(chosen) - set(QUERIES):
+        raise SystemExit(f"unknown queries {sorted(unknown)}; known: {', '.join(QUERIES)}")
 
     proc = None
     url = args.url
     if url is None:
-        proc, url = start(args.workers, args.queue)
+        proc, url = start(args.workers, args.queue, args.src)
     try:
         targets = {
             name: (url + path + ("?" + urllib.parse.urlencode(params) if params else ""), unique)
             for name, (path, params, unique) in QUERIES.items()
+            if name in chosen
         }
         for target, unique in targets.values():  # warm-up: caches, connections
             wrk_load(target, 2, 1.0, 50, unique)
@@ -198,15 +214,25 @@ def main() -> None:
             f"probkg serve on loopback, {args.workers} workers, queue {args.queue}, {args.seconds:g} s per run, "
             f"wrk (1 thread) as the client, {os.cpu_count()} cores shared by server and client\n"
         )
-        print("| query | clients | requests | ok | errors | throughput (req/s) | p50 (ms) | p99 (ms) |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        print(
+            "| query | clients | requests | ok | errors | throughput (req/s) | p50 (ms) | p99 (ms) "
+            "| server CPU a request (ms) | of it, main process (ms) |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for name, (target, unique) in targets.items():
             for clients in (int(c) for c in args.clients.split(",")):
+                if proc is not None:
+                    wait_idle(proc.pid, 30)
+                    tree0, main0 = cpu_seconds(proc.pid), cpu_seconds(proc.pid, own=True)
                 r = wrk_load(target, clients, args.seconds, args.max_requests, unique)
+                cpu = main = "n/a"
+                if proc is not None and r["ok"]:
+                    cpu = f"{(cpu_seconds(proc.pid) - tree0) / r['ok'] * 1000:.3f}"
+                    main = f"{(cpu_seconds(proc.pid, own=True) - main0) / r['ok'] * 1000:.3f}"
                 capped = " (capped)" if r["capped"] else ""
                 print(
                     f"| {name} | {clients} | {r['requests']} | {r['ok']} | {r['errors']} | "
-                    f"{r['throughput']:.0f}{capped} | {r['p50']:.1f} | {r['p99']:.1f} |",
+                    f"{r['throughput']:.0f}{capped} | {r['p50']:.1f} | {r['p99']:.1f} | {cpu} | {main} |",
                     flush=True,
                 )
     finally:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from probkg.core.progress import reporting
 from probkg.core.tables import table
 from probkg.rdf.store import KnowledgeGraph, load
 from probkg.release import build as build_mod
+from probkg.serve.config import ServeConfig
 from probkg.sparql import engines, formats
 from probkg.sparql.catalogue import SavedQuery, catalogue, parse_params
 from probkg.sparql.results import FORMATS, GRAPH_FORMATS, ResultSet, render
@@ -336,87 +337,93 @@ def load_remote(
     )
 
 
+def _serve_option(flag: str, field: str, kind: click.ParamType, text: str) -> Callable[[Any], Any]:
+    """One `probkg serve` option, stored under its `ServeConfig` field and defaulting to that field's
+    default, so each default is written once (in `serve/config.py`) and shown in `--help`."""
+    default = ServeConfig.__dataclass_fields__[field].default
+    return click.option(flag, field, default=default, show_default=True, type=kind, help=text)
+
+
+SERVE_OPTIONS = (
+    ("--host", "host", click.STRING, "Address to listen on."),
+    ("--port", "port", click.IntRange(0, 65535), "Port to listen on (0: any free port, announced when ready)."),
+    (
+        "--timeout",
+        "timeout",
+        click.FloatRange(0.1, 3600),
+        "Seconds a request may take; a query still running then is stopped and answered 503.",
+    ),
+    (
+        "--max-rows",
+        "max_rows",
+        click.IntRange(1),
+        "Results with more rows (or triples) are refused with 422, never cut short.",
+    ),
+    (
+        "--workers",
+        "workers",
+        click.IntRange(1, 64),
+        "Query worker processes, forked from one process that holds the dataset.",
+    ),
+    ("--queue", "queue", click.IntRange(0), "Requests that may wait for a worker; beyond them the answer is 429."),
+    ("--max-body", "max_body", click.IntRange(1), "Largest request body in bytes (413 beyond)."),
+    (
+        "--max-url",
+        "max_url",
+        click.IntRange(256),
+        "Longest request target (path and query string) in bytes (414 beyond).",
+    ),
+    ("--worker-memory", "memory_mb", click.IntRange(0), "Address-space cap of each worker in MiB (0: none)."),
+    (
+        "--recycle-memory",
+        "recycle_memory_mb",
+        click.IntRange(0),
+        "A worker holding more private memory than this many MiB (pages a query stopped sharing "
+        "with the loaded process) is replaced by a fresh fork after answering.",
+    ),
+    (
+        "--max-bytes",
+        "max_bytes",
+        click.IntRange(1),
+        "Results larger than this many bytes once serialised are refused with 422, never cut short.",
+    ),
+    (
+        "--client-timeout",
+        "client_timeout",
+        click.FloatRange(0.1, 3600),
+        "Seconds a connection has to send a whole request (head and body); 408 and closed after.",
+    ),
+    (
+        "--send-timeout",
+        "send_timeout",
+        click.FloatRange(0.1, 3600),
+        "Seconds a client may leave an answer unread (nothing of it taken in that time) before its "
+        "connection is closed and the answer dropped.",
+    ),
+    (
+        "--max-connections",
+        "max_connections",
+        click.IntRange(1),
+        "Open connections; one more closes the one waiting longest on its client.",
+    ),
+    (
+        "--forwarded-allow-ips",
+        "forwarded_allow_ips",
+        click.STRING,
+        "Comma-separated addresses (or networks) of the reverse proxies whose X-Forwarded-Proto and "
+        "X-Forwarded-For are believed; '' believes nobody's, '*' everybody's.",
+    ),
+)
+
+
+def serve_options(command: Callable[..., None]) -> Callable[..., None]:
+    for spec in reversed(SERVE_OPTIONS):
+        command = _serve_option(*spec)(command)
+    return command
+
+
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option(
-    "--timeout",
-    default=15.0,
-    show_default=True,
-    type=click.FloatRange(0.1, 3600),
-    help="Seconds a request may take; a query still running then is stopped and answered 503.",
-)
-@click.option(
-    "--max-rows",
-    default=10_000,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Results with more rows (or triples) are refused with 422, never cut short.",
-)
-@click.option(
-    "--workers",
-    default=2,
-    show_default=True,
-    type=click.IntRange(1, 64),
-    help="Query worker processes, forked from one process that holds the dataset.",
-)
-@click.option(
-    "--queue",
-    default=16,
-    show_default=True,
-    type=click.IntRange(0),
-    help="Requests that may wait for a worker; beyond them the answer is 429.",
-)
-@click.option(
-    "--max-body",
-    default=256 * 1024,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Largest request body in bytes (413 beyond).",
-)
-@click.option(
-    "--max-url",
-    default=16 * 1024,
-    show_default=True,
-    type=click.IntRange(256),
-    help="Longest request target (path and query string) in bytes (414 beyond).",
-)
-@click.option(
-    "--worker-memory",
-    default=2048,
-    show_default=True,
-    type=click.IntRange(0),
-    help="Address-space cap of each worker in MiB (0: none).",
-)
-@click.option(
-    "--recycle-memory",
-    default=256,
-    show_default=True,
-    type=click.IntRange(0),
-    help="A worker holding more private memory than this many MiB (pages a query stopped sharing "
-    "with the loaded process) is replaced by a fresh fork after answering.",
-)
-@click.option(
-    "--max-bytes",
-    default=64 * 1024 * 1024,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Results larger than this many bytes once serialised are refused with 422, never cut short.",
-)
-@click.option(
-    "--client-timeout",
-    default=10.0,
-    show_default=True,
-    type=click.FloatRange(0.1, 3600),
-    help="Seconds a connection has to send a whole request (head and body); 408 and closed after.",
-)
-@click.option(
-    "--max-connections",
-    default=1024,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Open connections; one more closes the one waiting longest on its client.",
-)
+@serve_options
 @click.option(
     "--trig",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -425,61 +432,23 @@ def load_remote(
 )
 @click.option(
     "--network-isolation/--no-network-isolation",
+    "isolate",
     default=True,
     show_default=True,
     help="Run workers in an empty network namespace where the OS allows it.",
 )
 @click.option("--access-log", is_flag=True, help="Log every request.")
 @click.pass_obj
-def serve(
-    lay: Layout,
-    host: str,
-    port: int,
-    timeout: float,
-    max_rows: int,
-    workers: int,
-    queue: int,
-    max_body: int,
-    max_url: int,
-    worker_memory: int,
-    recycle_memory: int,
-    max_bytes: int,
-    client_timeout: float,
-    max_connections: int,
-    trig: Path | None,
-    network_isolation: bool,
-    access_log: bool,
-) -> None:
+def serve(lay: Layout, /, trig: Path | None, **options: Any) -> None:
     """Serve the graph: SPARQL endpoint at /sparql, saved-query API, entity pages and a web page at /."""
     from probkg.serve import server as serve_mod
-    from probkg.serve.config import ServeConfig
 
     if trig is None:
         trig = lay.build / build_mod.ARTEFACT
         if serve_mod.artefact_is_stale(trig, lay.data_files()):
             result = build_mod.build(lay)
             click.echo(f"built {result.artefact.relative_to(lay.root)}: {result.triples} triples", err=True)
-    serve_mod.run(
-        ServeConfig(
-            trig=trig.resolve(),
-            queries=lay.queries,
-            host=host,
-            port=port,
-            timeout=timeout,
-            max_rows=max_rows,
-            workers=workers,
-            queue=queue,
-            max_body=max_body,
-            max_url=max_url,
-            memory_mb=worker_memory,
-            recycle_memory_mb=recycle_memory,
-            max_bytes=max_bytes,
-            client_timeout=client_timeout,
-            max_connections=max_connections,
-            isolate=network_isolation,
-            access_log=access_log,
-        )
-    )
+    serve_mod.run(ServeConfig(trig=trig.resolve(), queries=lay.queries, **options))
 
 
 _REPORT_FORMAT = click.option(

@@ -4,6 +4,9 @@
   deny service to others (`/health` and a query still answer) nor stay forever
   (`--client-timeout`), and beyond `--max-connections` the connection waiting
   longest on its client makes room for the newcomer.
+* A client that asks for a large answer and never reads it does not keep it in
+  the server's memory: after `--send-timeout` the connection is aborted and
+  `/health` counts it.
 * A request head over `--max-url` plus 64 KiB is a 431 however it arrives.
 * `--port 0` announces the port the OS chose; a taken port is a one-line error
   and exit code 6, before the dataset is loaded.
@@ -45,8 +48,10 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def strict(tmp_path_factory):
-    """A client has 1 s to send its request, and at most 64 connections are open."""
-    srv = start_server(tmp_path_factory, "strict", "--client-timeout", "1", "--max-connections", "64")
+    """A client has 1 s to send its request and 1 s to take some of its answer; at most 64 connections."""
+    srv = start_server(
+        tmp_path_factory, "strict", "--client-timeout", "1", "--send-timeout", "1", "--max-connections", "64"
+    )
     yield srv
     srv.stop()
 
@@ -144,6 +149,32 @@ def test_beyond_max_connections_the_one_waiting_longest_makes_room(strict) -> No
     with connections(strict, 64) as oldest, connections(strict, 100):
         answers_within_2s(strict)
         assert read_until_closed(oldest[0]) == b""  # the first opened was closed for a newcomer
+
+
+# 10,000 rows of three terms each: megabytes of JSON, far more than the kernel's buffers for a
+# client that takes nothing, so the rest waits in the server's transport.
+LARGE = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 10000"
+
+
+def test_an_answer_left_unread_is_dropped_after_the_send_timeout(strict) -> None:
+    """Issue 21, item 5: the answer used to stay in the server's memory for as long as the client
+    stayed connected; it is dropped once the client has taken none of it for 1 s (`--send-timeout`)."""
+    whole = httpx.get(strict.url + "/sparql", params={"query": LARGE}, timeout=30)
+    assert whole.status_code == 200 and len(whole.content) > 1_000_000
+    before = strict.health()["send_timeouts"]
+    target = httpx.URL("/sparql", params={"query": LARGE}).raw_path
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connecting: a small window
+        sock.settimeout(10)
+        sock.connect(address(strict))
+        sock.sendall(b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % target)
+        deadline = time.monotonic() + 30  # a bound on the wait, not a measure
+        while strict.health()["send_timeouts"] == before and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert strict.health()["send_timeouts"] == before + 1
+        received = read_until_closed(sock)  # what the kernel held, then the end of the connection
+    assert received.startswith(b"HTTP/1.1 200 ") and len(received) < len(whole.content)
+    answers_within_2s(strict)
 
 
 def raw_request(server, data: bytes) -> bytes:

@@ -1,4 +1,5 @@
-"""`probkg serve` follows HTTP's conventions: negotiation (RFC 9110), Vary, gzip, ETags, dumps, VoID.
+"""`probkg serve` follows HTTP's conventions: negotiation (RFC 9110), Vary, gzip, ETags, dumps, VoID,
+and believes a reverse proxy's X-Forwarded-Proto only from the addresses it was told to.
 
 Each case runs against a real server on loopback. What a client must get is
 what RFC 9110 section 12 says (a media range with `q=0` is "not acceptable";
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import subprocess
 
 import httpx
 import pyoxigraph as ox
@@ -20,7 +23,7 @@ import pytest
 import rdflib
 from SPARQLWrapper import N3, SPARQLWrapper
 
-from support.serving import dataset_copy, start_server
+from support.serving import PROBKG, ROOT, dataset_copy, start_server
 
 pytestmark = pytest.mark.slow
 
@@ -30,6 +33,7 @@ GOOD = "https://w3id.org/probation-kg/id/vocab/band-good"
 SELECT = f"SELECT ?band WHERE {{ <{RATING}> pko:band/skos:prefLabel ?band }}"
 CONSTRUCT = f"CONSTRUCT {{ <{RATING}> ?p ?o }} WHERE {{ <{RATING}> ?p ?o }}"
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 
 @pytest.fixture(scope="module")
@@ -218,3 +222,51 @@ def test_probkg_query_writes_an_endpoints_graph(server) -> None:
     assert result.exit_code == 0, result.output
     graph = rdflib.Graph().parse(data=result.output, format="nt")
     assert (rdflib.URIRef(RATING), rdflib.URIRef(BAND), rdflib.URIRef(GOOD)) in graph
+
+
+# --- behind a reverse proxy (docs/serving.md, "Behind a reverse proxy") -------------------
+
+
+def endpoints_named(client, headers: dict) -> set:
+    """The `sd:endpoint` of the service description the server gives with these headers."""
+    return set(rdflib.Graph().parse(data=client.get("/sparql", headers=headers).text).objects(None, SD.endpoint))
+
+
+def test_the_proxy_on_this_machine_is_believed_about_the_scheme(client, server) -> None:
+    """By default the server believes X-Forwarded-Proto from 127.0.0.1 (the recommended proxy ends
+    TLS on this machine), so it names its endpoint as the client reached it; the ETag differs too."""
+    https = rdflib.URIRef(server.url.replace("http://", "https://", 1) + "/sparql")
+    assert endpoints_named(client, {"X-Forwarded-Proto": "https"}) == {https}
+    assert endpoints_named(client, {}) == {rdflib.URIRef(server.url + "/sparql")}
+    told = client.get("/sparql", headers={"X-Forwarded-Proto": "https"}).headers["etag"]
+    assert told != client.get("/sparql").headers["etag"]
+
+
+@pytest.fixture(scope="module")
+def believing_nobody(tmp_path_factory):
+    """`--forwarded-allow-ips ''`, started with uvicorn's FORWARDED_ALLOW_IPS=* in its environment."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("FORWARDED_ALLOW_IPS", "*")
+        srv = start_server(tmp_path_factory, "no-proxy", "--forwarded-allow-ips", "")
+    yield srv
+    srv.stop()
+
+
+def test_forwarded_headers_are_ignored_from_anyone_not_listed(believing_nobody) -> None:
+    with httpx.Client(base_url=believing_nobody.url, timeout=30) as c:
+        assert endpoints_named(c, {"X-Forwarded-Proto": "https"}) == {rdflib.URIRef(believing_nobody.url + "/sparql")}
+
+
+def test_a_proxy_address_that_is_not_an_address_is_refused_at_start() -> None:
+    done = subprocess.run(
+        [*PROBKG, "serve", "--port", "0", "--trig", str(dataset_copy()), "--forwarded-allow-ips", "127.0.0.1,proxy"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+    assert done.returncode == 2  # README, "Exit codes": bad input
+    assert done.stderr.strip().splitlines() == [
+        "error: --forwarded-allow-ips: 'proxy' is not an IP address or network (or '*' alone)"
+    ]

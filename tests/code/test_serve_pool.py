@@ -141,3 +141,27 @@ def test_a_worker_is_recycled_for_what_it_holds_not_for_how_long_it_took(frugal)
         if frugal.health()["recycled"] > before["recycled"]:
             break
     assert health_until(frugal, lambda h: h["idle"] == 2)["recycled"] == before["recycled"] + 1
+
+
+def zygote_of(server) -> int:
+    (parent,) = {int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]) for pid in workers(server)}
+    return parent
+
+
+def test_a_worker_that_fails_to_start_is_counted_and_retried(server) -> None:
+    """The fork in progress when the zygote dies fails ("0 bytes read": its socket closes before the
+    worker says it is ready); /health counts that failure, and the pool retries until it is whole."""
+    health_until(server, lambda h: h["idle"] == 2)
+    before = server.health()
+    zygote = zygote_of(server)
+    os.kill(zygote, signal.SIGSTOP)  # it takes the next fork request but cannot answer it
+    try:
+        os.kill(workers(server)[0], signal.SIGKILL)
+        # noticed, and the replacement asked for (it counts as alive while it starts)
+        health_until(server, lambda h: h["idle_deaths"] == before["idle_deaths"] + 1 and h["idle"] == 1)
+    finally:
+        os.kill(zygote, signal.SIGKILL)  # the fork request dies with it, unanswered
+    health = health_until(server, lambda h: h["alive"] == 2 and h["idle"] == 2, limit=90)
+    assert health["start_failures"] > before["start_failures"]
+    assert health["restarts"] >= before["restarts"] + 2  # the killed worker's and its sibling's
+    lookup_ok(server)

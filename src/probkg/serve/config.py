@@ -1,4 +1,7 @@
-"""What `probkg serve` was asked to do: every option of the command, in one place, with its default."""
+"""What `probkg serve` was asked to do: every option of the command, in one place, with its default.
+
+The command line (`cli.serve`) takes its defaults from here, so a default is written once.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +25,9 @@ class ServeConfig:
     memory_mb: int = 2048
     recycle_memory_mb: int = 256
     client_timeout: float = 10.0
+    send_timeout: float = 30.0
     max_connections: int = 1024
+    forwarded_allow_ips: str = "127.0.0.1,::1"
     isolate: bool = True
     access_log: bool = False
 

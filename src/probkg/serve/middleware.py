@@ -7,13 +7,16 @@
   origin on the endpoint, the API and the entity routes (as Fuseki and Oxigraph do).
 * `Caching`: `Vary: Accept` where the answer is negotiated, ETags and 304 over the
   immutable build.
+* `Compression`: gzip for a client that accepts it (Starlette's), the answer
+  untouched for one that does not.
 """
 
 from __future__ import annotations
 
 import hashlib
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from probkg.serve.responses import plain
 
@@ -150,8 +153,8 @@ class Caching:
     """`Vary: Accept` on every negotiated answer; an ETag on every GET answered 200, and 304 for it.
 
     The server answers from one immutable build, so a GET's answer is a function of
-    the build, the server's settings (`build_tag`), the request target, `Host` (the
-    endpoint's address appears in some answers) and `Accept`: the tag is a digest of
+    the build, the server's settings (`build_tag`), the request target, `Host` and
+    the scheme (the endpoint's address appears in some answers) and `Accept`: the tag is a digest of
     them, known before anything runs, and a matching `If-None-Match` is answered 304
     without running the query. The tag is weak: gzip changes the bytes, and blank
     node labels may differ between loads, but never the meaning.
@@ -163,6 +166,7 @@ class Caching:
     def tag(self, scope: Scope, headers: dict[bytes, bytes]) -> str:
         key = [self.build_tag.encode(), scope.get("raw_path") or b"", scope.get("query_string") or b""]
         key += [headers.get(b"host", b""), headers.get(b"accept", b"") if negotiated(scope["path"]) else b""]
+        key.append(scope.get("scheme", "http").encode())  # set from X-Forwarded-Proto by a trusted proxy
         return 'W/"' + hashlib.blake2b(b"\0".join(key), digest_size=16).hexdigest() + '"'
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -198,3 +202,27 @@ class Caching:
             await send(message)
 
         await self.app(scope, receive, wrapped)
+
+
+class Compression(GZipMiddleware):
+    """Starlette's gzip, entered only by a request that accepts gzip.
+
+    Starlette wraps every answer in a responder that reads its headers and copies
+    its messages even when it compresses nothing, at about a tenth of this
+    process's Python time on a lookup from a client that sends no
+    `Accept-Encoding` (wrk, SPARQLWrapper, curl). Such an answer passes straight
+    through here, with the `Vary: Accept-Encoding` Starlette would have added.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or any(
+            name == b"accept-encoding" and b"gzip" in value for name, value in scope.get("headers") or []
+        ):
+            return await super().__call__(scope, receive, send)
+
+        async def varied(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": add_vary(list(message.get("headers", [])), b"Accept-Encoding")}
+            await send(message)
+
+        await self.app(scope, receive, varied)

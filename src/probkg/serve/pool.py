@@ -32,7 +32,7 @@ import signal
 import socket
 import sys
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from probkg.serve.protocol import HEADER, REPLIES, Job, Outcome, Reply, WorkerReady, ZygoteReady, decode, frame
 
@@ -77,26 +77,83 @@ async def read_message(reader: asyncio.StreamReader, expected: type[T] | tuple[t
     return decode(await reader.readexactly(size), expected)
 
 
+class Channel(asyncio.Protocol):
+    """This process's end of one worker's socket: framed messages (`serve/protocol.py`) in and out.
+
+    A worker has at most one job in flight, so a reply needs one future and nothing else;
+    asyncio's streams, used before, cost two reads (length, then payload) with a coroutine
+    and a future each, and a drain after every job sent, on every request of the server.
+    """
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.waiter: asyncio.Future[bytes] | None = None
+        self.ended = False  # the worker's end closed: it exited, or was killed
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's is one, though not a subclass
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        if self.waiter is not None:
+            self._deliver()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.ended = True
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(asyncio.IncompleteReadError(bytes(self.buffer), None))
+
+    def _deliver(self) -> None:
+        """Hand the awaited message to its reader if the buffer holds all of it."""
+        buffer = self.buffer
+        if len(buffer) < HEADER.size:
+            return
+        (size,) = HEADER.unpack_from(buffer)
+        end = HEADER.size + size
+        if len(buffer) < end:
+            return
+        payload = bytes(memoryview(buffer)[HEADER.size : end])
+        del buffer[:end]
+        waiter, self.waiter = self.waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(payload)
+
+    async def read(self, expected: type[T] | tuple[type, ...]) -> T:
+        """The next message, of the expected type(s); `IncompleteReadError` if the worker's end closes first."""
+        waiter = self.waiter = asyncio.get_running_loop().create_future()
+        self._deliver()
+        if self.ended and not waiter.done():
+            waiter.set_exception(asyncio.IncompleteReadError(bytes(self.buffer), None))
+        try:
+            payload = await waiter
+        finally:
+            if self.waiter is waiter:  # cancelled (at the deadline): nobody waits any more
+                self.waiter = None
+        return decode(payload, expected)
+
+    def send(self, message: Job) -> None:
+        if self.ended or self.transport is None:
+            raise ConnectionResetError("the worker's socket is closed")
+        self.transport.write(frame(message))
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
+
 @dataclass(eq=False)
 class Worker:
-    reader: asyncio.StreamReader
-    writer: asyncio.StreamWriter
+    channel: Channel
     pid: int | None = None
     pidfd: int | None = None  # readable once the process has ended
     busy: bool = False
 
     def exited(self) -> bool:
         """Whether the worker's process has ended (or its socket closed), checked without waiting."""
-        if self.reader.at_eof():
+        if self.channel.ended:
             return True
         return self.pidfd is not None and bool(select.select([self.pidfd], [], [], 0)[0])
-
-    async def send(self, job: Job) -> None:
-        self.writer.write(frame(job))
-        await self.writer.drain()
-
-    async def receive(self) -> Reply:
-        return await read_message(self.reader, REPLIES)
 
     def kill(self) -> None:
         """SIGKILL the worker (its parent, the zygote, reaps it) and drop our end of its socket."""
@@ -107,7 +164,7 @@ class Worker:
             asyncio.get_running_loop().remove_reader(self.pidfd)
             os.close(self.pidfd)
             self.pidfd = None
-        self.writer.close()
+        self.channel.close()
 
 
 class WorkerPool:
@@ -124,6 +181,7 @@ class WorkerPool:
             "idle_deaths": 0,  # workers that died while waiting for a job
             "refused_busy": 0,
             "restarts": 0,
+            "start_failures": 0,  # forks that failed to start (each is retried until one starts)
             "recycled": 0,
             "parsed": 0,  # requests that needed rdflib's full parse (no cached check served them)
         }
@@ -208,11 +266,11 @@ class WorkerPool:
                 raise
             finally:
                 theirs.close()
-        reader, writer = await asyncio.open_unix_connection(sock=ours, limit=2**20)
-        worker = Worker(reader, writer)
+        _, channel = await asyncio.get_running_loop().create_unix_connection(Channel, sock=ours)
+        worker = Worker(channel)
         self.workers.add(worker)
         try:
-            ready = await asyncio.wait_for(read_message(reader, WorkerReady), self.config.start_timeout)
+            ready = await asyncio.wait_for(channel.read(WorkerReady), self.config.start_timeout)
         except BaseException:
             worker.kill()
             self.workers.discard(worker)
@@ -264,6 +322,7 @@ class WorkerPool:
             try:
                 worker = await self._spawn()
             except Exception as exc:  # keep trying: the pool must return to full strength
+                self.stats["start_failures"] += 1
                 log.error("could not start a worker: %s", exc)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10)
@@ -291,8 +350,8 @@ class WorkerPool:
         worker = await self._take(deadline)
         try:
             async with asyncio.timeout_at(deadline):
-                await worker.send(job)
-                reply = await worker.receive()
+                worker.channel.send(job)
+                reply: Reply = await worker.channel.read(REPLIES)
         except TimeoutError:
             self.stats["deadlines"] += 1
             self._replace(worker)

@@ -19,6 +19,7 @@ workers are.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import time
@@ -28,7 +29,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from starlette.applications import Starlette
-from starlette.middleware.gzip import GZipMiddleware
+from starlette.datastructures import URL
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
@@ -40,7 +41,8 @@ from probkg.rdf.store import artefact_quads
 from probkg.rdf.vocab import ID_BASE
 from probkg.serve import protocol as msg
 from probkg.serve.config import ServeConfig
-from probkg.serve.middleware import Caching, Limits, NoSniff
+from probkg.serve.connection import ConnectionStats
+from probkg.serve.middleware import Caching, Compression, Limits, NoSniff
 from probkg.serve.negotiation import HTML, NQUADS, BadFormat, dump_media, entity_media, saved_query_media
 from probkg.serve.openapi import describe_query, openapi_document
 from probkg.serve.pages import Pages
@@ -55,6 +57,33 @@ from probkg.sparql.catalogue import catalogue
 WEB = Path(__file__).parent / "web"
 CHUNK = 1 << 16
 NQUADS_BATCH = 4096  # quads serialised at a time while streaming N-Quads
+
+
+@functools.lru_cache(maxsize=64)
+def endpoint_address(
+    scheme: str, server: tuple[str, int] | None, host: str | None, root_path: str, path: str
+) -> str | None:
+    """The address of the resource at `path` as a client with this Host header names it, if it is
+    a valid IRI. Kept for the few names clients use: building and checking it took about as long
+    as reading the rest of a lookup's request."""
+    headers = [(b"host", host.encode("latin-1"))] if host is not None else []
+    address = str(
+        URL(
+            scope={
+                "type": "http",
+                "scheme": scheme,
+                "server": server,
+                "root_path": root_path,
+                "path": path,
+                "headers": headers,
+            }
+        )
+    )
+    try:
+        ox.NamedNode(address)
+    except ValueError:
+        return None
+    return address
 
 
 class Artefact:
@@ -110,6 +139,7 @@ class App:
             )
         )
         self.saved = catalogue(config.queries)
+        self.connections = ConnectionStats()
         self.pages = Pages()
         self.started = time.time()
         self.terms: list[dict[str, str]] | None = None
@@ -189,12 +219,10 @@ class App:
     @staticmethod
     def endpoint(request: Request) -> str | None:
         """This endpoint's address as the client named it (the Host header), if it is a valid IRI."""
-        address = str(request.url.replace(query="", fragment=""))
-        try:
-            ox.NamedNode(address)
-        except ValueError:
-            return None
-        return address
+        scope = request.scope
+        return endpoint_address(
+            scope["scheme"], scope.get("server"), request.headers.get("host"), scope.get("root_path", ""), scope["path"]
+        )
 
     async def not_allowed(self, request: Request) -> Response:
         return error(
@@ -334,6 +362,7 @@ class App:
                 "triples": info.triples if info else None,
                 "network": info.isolation if info else None,
                 **self.pool.status(),
+                "send_timeouts": self.connections.send_timeouts,
             }
         )
 
@@ -369,7 +398,7 @@ class App:
             Mount("/static", StaticFiles(directory=WEB / "static"), name="static"),
         ]
         app = Starlette(routes=routes, lifespan=lifespan)
-        compressed = GZipMiddleware(app, minimum_size=1024)
+        compressed = Compression(app, minimum_size=1024)
         return Limits(
             NoSniff(Caching(compressed, self.build_tag)),
             self.config.max_url,

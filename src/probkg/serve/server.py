@@ -5,11 +5,21 @@ address is a one-line error and exit code 6 at once, not a traceback after the
 dataset has loaded, and the line saying the server is ready names the port
 really bound (`--port 0` asks the OS for a free one). The socket listens from
 then on: a connection made while the workers start waits in its backlog.
+
+Behind a reverse proxy (docs/serving.md, "Behind a reverse proxy") the server
+believes `X-Forwarded-Proto` and `X-Forwarded-For` from the addresses in
+`--forwarded-allow-ips` only (the proxy on this machine by default), so the
+endpoint names itself `https://...` when the proxy says the client used TLS.
+The list is given to uvicorn explicitly, so its `FORWARDED_ALLOW_IPS`
+environment variable cannot widen it unseen, and an entry that is neither an
+address nor a network is an error here rather than a literal uvicorn would
+match against nothing.
 """
 
 from __future__ import annotations
 
 import functools
+import ipaddress
 import logging
 import socket
 import sys
@@ -58,10 +68,26 @@ def address(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
+def trusted_proxies(value: str) -> list[str]:
+    """The addresses and networks of `--forwarded-allow-ips` (["*"] for any), each one checked."""
+    entries = [e.strip() for e in value.split(",") if e.strip()]
+    if entries == ["*"]:
+        return entries
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ProbkgError(  # bad input: exit 2
+                f"--forwarded-allow-ips: {entry!r} is not an IP address or network (or '*' alone)"
+            ) from None
+    return entries
+
+
 def run(config: ServeConfig) -> None:
     """Serve until interrupted (SIGINT or SIGTERM stop the server and its workers)."""
     import uvicorn
 
+    proxies = trusted_proxies(config.forwarded_allow_ips)
     sock = listen(config.host, config.port)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = App(config)
@@ -83,8 +109,12 @@ def run(config: ServeConfig) -> None:
                 GuardedConnection,
                 max_head=config.max_head,
                 client_timeout=config.client_timeout,
+                send_timeout=config.send_timeout,
                 max_connections=config.max_connections,
+                stats=app.connections,
             ),
+            proxy_headers=bool(proxies),
+            forwarded_allow_ips=proxies or None,
             access_log=config.access_log,
             log_level="info" if config.access_log else "warning",
             timeout_keep_alive=5,
