@@ -16,7 +16,7 @@ from probkg.sparql.catalogue import catalogue
 from probkg.sparql.engines import OxigraphEngine, RdflibEngine
 
 SAVED = catalogue(layout().queries)
-HMI = "https://w3id.org/probation-kg/id/organisation/hmi-probation"
+HMI = "https://w3id.org/probation-kg/id/organisation/hm-inspectorate-of-probation"
 
 
 @pytest.mark.parametrize(

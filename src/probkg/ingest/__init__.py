@@ -21,7 +21,6 @@ See docs/ingest.md.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass

@@ -34,7 +34,7 @@ from probkg.rdf.names import fold, preferred_label
 from probkg.rdf.store import KnowledgeGraph
 from probkg.rdf.vocab import ID_BASE, compact
 
-HMI_PROBATION = f"{ID_BASE}organisation/hmi-probation"
+HMI_PROBATION = f"{ID_BASE}organisation/hm-inspectorate-of-probation"
 INSPECTION_SCORE = f"{ID_BASE}measure/inspection-score"
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 CORPUS_NAME = re.compile(r"[0-9]{3}_[0-9a-f]{16}\.txt")

@@ -97,7 +97,7 @@ _BY_LENGTH = sorted(NAMESPACES.items(), key=lambda pn: -len(pn[1]))
 
 
 def compact(iri: str) -> str:
-    """An IRI as `prefix:local` under its longest known namespace (`organisation:nps-wales`, `pks:FindingShape`).
+    """An IRI as `prefix:local` under its longest known namespace (`organisation:nps-in-wales`, `pks:FindingShape`).
 
     The local part must be a plain name: an IRI whose rest is empty or holds a
     `/` or `#` (a namespace itself, a deeper path) is returned whole, since
