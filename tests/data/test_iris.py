@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+import pyoxigraph as ox
 import pytest
 
 from probkg.core.paths import layout
@@ -185,3 +186,16 @@ def test_former_iris_are_not_found_by_name(kg: KnowledgeGraph, deprecated: set[s
         found = {r["entity"]["value"] for r in engine.run(query.text, query.bind({"text": text})).rows}
         assert not found & deprecated, text
     assert f"{ID_BASE}organisation/national-probation-service" in found  # the search itself works
+
+
+def test_named_graphs_are_the_paths_of_their_files_under_graph(kg: KnowledgeGraph) -> None:
+    # README "IRIs": named graphs are https://w3id.org/probation-kg/graph/{path of the file under graph/ without .ttl}.
+    folder = layout().graph
+    names = {g.value for g in kg.store.named_graphs() if isinstance(g, ox.NamedNode)}
+    files = {
+        "https://w3id.org/probation-kg/graph/" + p.relative_to(folder).with_suffix("").as_posix()
+        for p in folder.rglob("*.ttl")
+    }
+    assert "https://w3id.org/probation-kg/graph/reference/frameworks" in files
+    assert files <= names
+    assert not [n for n in names if "/graph/graph/" in n]
