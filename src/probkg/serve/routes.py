@@ -10,7 +10,7 @@ workers are.
   a service description when there is no query.
 * `/api/queries`, `/api/queries/{name}`: the saved queries as a web API;
   `/api/openapi.json` describes it.
-* `/id/{kind}/{slug}`: each entity of the data, as HTML, Turtle or JSON-LD.
+* `/id/{kind}/{slug}`: each entity of the data, as HTML, Turtle or JSON-LD; a former IRI redirects (308) to its replacement.
 * `/dump`, `/dump.nq`, `/dump.trig`: the whole dataset, streamed; `/void`: its VoID.
 * `/`: the web page (saved-query forms, SPARQL editor); `/static/`: its files.
 * `/health`: liveness and pool state.
