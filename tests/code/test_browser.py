@@ -89,8 +89,8 @@ def test_run_a_saved_query_with_a_parameter_then_open_an_entity(page, server, tm
     page.click("#saved-list button[data-name='ratings-timeline']")
     # The IRI parameter looks entities up by name: typing part of one offers its IRI.
     page.fill("#param-body", "Probation Service in W")
-    page.wait_for_selector("#lookup-body option[value='organisation:probation-service-wales']", state="attached")
-    page.fill("#param-body", "organisation:probation-service-wales")
+    page.wait_for_selector("#lookup-body option[value='organisation:probation-service-in-wales']", state="attached")
+    page.fill("#param-body", "organisation:probation-service-in-wales")
     page.click("#run-saved")
     page.wait_for_selector("#results-table tbody tr")
     header = page.eval_on_selector_all("#results-table thead th", "ths => ths.map(th => th.textContent)")
@@ -106,7 +106,7 @@ def test_run_a_saved_query_with_a_parameter_then_open_an_entity(page, server, tm
 
     # The address now holds the query and its parameter: opening it again shows the same rows.
     shared = page.url
-    assert "saved=ratings-timeline" in shared and "probation-service-wales" in shared
+    assert "saved=ratings-timeline" in shared and "probation-service-in-wales" in shared
     csv_link = page.get_attribute("#saved-csv", "href")
     assert csv_link.startswith("/api/queries/ratings-timeline?") and "format=csv" in csv_link
     page.goto(shared)
@@ -114,9 +114,9 @@ def test_run_a_saved_query_with_a_parameter_then_open_an_entity(page, server, tm
     assert len(rows_of(page)) == len(table)
 
     # Each IRI of our data links to its page here.
-    page.click("#results-table a[href='/id/organisation/probation-service-wales']")
+    page.click("#results-table a[href='/id/organisation/probation-service-in-wales']")
     page.wait_for_selector("#entity-label")
-    assert page.url == server.url + "/id/organisation/probation-service-wales"
+    assert page.url == server.url + "/id/organisation/probation-service-in-wales"
     assert page.inner_text("#entity-label") == "Probation Service in Wales"
     facts = page.inner_text("#facts")
     assert "2025 Wales region: 2.6 Victim work" in facts and QUOTE in facts

@@ -65,7 +65,7 @@ def test_the_endpoint_returns_the_local_rows(endpoint: str, name: str) -> None:
 
 
 def test_a_parameter_goes_through_the_endpoint_too(endpoint: str) -> None:
-    args = ["ratings-timeline", "--param", "body=organisation:probation-service-wales"]
+    args = ["ratings-timeline", "--param", "body=organisation:probation-service-in-wales"]
     local = rows(*args)
     remote = rows(*args, "--endpoint", endpoint)
     assert sorted(remote[1], key=repr) == sorted(local[1], key=repr)

@@ -188,10 +188,16 @@ def test_exports_are_the_same_twice(lay, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "entity", ["HMPPS", "https://w3id.org/probation-kg/id/organisation/hmpps", "organisation:hmpps", "hmpps"]
+    "entity",
+    [
+        "HMPPS",
+        "https://w3id.org/probation-kg/id/organisation/hm-prison-and-probation-service",
+        "organisation:hm-prison-and-probation-service",
+        "hmpps",
+    ],
 )
 def test_around_an_entity_by_iri_label_or_acronym(kg, lay, tmp_path, entity):
-    iri = "https://w3id.org/probation-kg/id/organisation/hmpps"
+    iri = "https://w3id.org/probation-kg/id/organisation/hm-prison-and-probation-service"
     pairs = entity_pairs(kg)
     near = {iri} | {b if a == iri else a for a, b in pairs if iri in (a, b)}
     inner = {(a, b) for a, b in pairs if a in near and b in near}

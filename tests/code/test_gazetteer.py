@@ -51,9 +51,9 @@ def gaz(kg: KnowledgeGraph) -> Gazetteer:
             ["warwickshire-and-west-mercia-crc"],
         ),
         # The inspectorate's title with either monarch, curly or straight apostrophe.
-        ("an inspection by His Majesty’s Inspectorate of Probation", ["hmi-probation"]),
-        ("an inspection by Her Majesty's Inspectorate of Probation", ["hmi-probation"]),
-        ("His Majesty's Prison and Probation Service", ["hmpps"]),
+        ("an inspection by His Majesty’s Inspectorate of Probation", ["hm-inspectorate-of-probation"]),
+        ("an inspection by Her Majesty's Inspectorate of Probation", ["hm-inspectorate-of-probation"]),
+        ("His Majesty's Prison and Probation Service", ["hm-prison-and-probation-service"]),
     ],
 )
 def test_names_as_printed_link_whole(gaz: Gazetteer, text: str, expected: list[str]) -> None:
@@ -87,15 +87,15 @@ def test_a_text_cannot_name_a_body_yet_to_come(gaz: Gazetteer) -> None:
     assert org("working-links") in in_2019  # ended in February 2019, but a later text may still recall it
     assert org("probation-service") in gaz.link(text)[0]  # with no date given nothing is ruled out
     # The Wales region of the unified service does not exist yet in 2019; in 2025 it does.
-    assert org("probation-service-wales") not in gaz.link("a probation service in Wales", date(2019, 4, 17))[0]
-    assert gaz.link("The Probation Service in Wales", date(2025, 6, 1))[0] == [org("probation-service-wales")]
+    assert org("probation-service-in-wales") not in gaz.link("a probation service in Wales", date(2019, 4, 17))[0]
+    assert gaz.link("The Probation Service in Wales", date(2025, 6, 1))[0] == [org("probation-service-in-wales")]
 
 
 def test_lifespans_come_from_dated_events_and_parents(kg: KnowledgeGraph) -> None:
     spans = lifespans(kg)
     # gov.uk: "On 26 June 2021, the Probation Services unified" (regions-and-pdus.ttl).
     assert spans[org("probation-service")].start == date(2021, 6, 26)
-    assert spans[org("nps")].end == date(2021, 6, 26)
+    assert spans[org("national-probation-service")].end == date(2021, 6, 26)
     # A PDU no event dates begins with its region, which begins at unification.
     assert spans[org("bolton-pdu")].start == date(2021, 6, 26)
     # Working Links went into administration in February 2019 (month precision: to the month's last day).

@@ -32,7 +32,7 @@ DEFECTS = {
     ),
     "national-rating-of-a-string": (
         "national.ttl",
-        "pko:ratedBody organisation:hmpps",
+        "pko:ratedBody organisation:hm-prison-and-probation-service",
         'pko:ratedBody "HMPPS"',
         "Rating-ratedBody",
     ),
@@ -48,7 +48,7 @@ DEFECTS = {
         '    rdfs:label "Fixture quality and impact: good NPS work"@en .\n\n'
         "rating:fixture-2016-quality-and-impact-overall a pko:Rating ; pko:band vocab:band-good ;\n"
         "    pko:hasEvidence quote:fixture-2016-quality-and-impact-1 ;\n"
-        "    pko:inspection inspection:fixture-2016-quality-and-impact ; pko:ratedBody organisation:nps-gwent ;\n"
+        "    pko:inspection inspection:fixture-2016-quality-and-impact ; pko:ratedBody organisation:nps-in-gwent ;\n"
         '    pko:standard framework:hmip-2019-overall ; rdfs:label "Fixture: a rating no framework gives"@en .\n',
         "Fact-standard-framework",
     ),

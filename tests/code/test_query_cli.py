@@ -96,7 +96,7 @@ def test_a_hostile_parameter_value_is_only_ever_a_value(engine: str) -> None:
 
 def test_ad_hoc_queries_from_text_and_file(tmp_path) -> None:
     # 003: "Overall, NPS in Wales is rated as: **Good**."
-    text = """SELECT ?band WHERE { ?r pko:ratedBody organisation:nps-wales ;
+    text = """SELECT ?band WHERE { ?r pko:ratedBody organisation:nps-in-wales ;
         pko:standard framework:hmip-2019-overall ; pko:band/skos:prefLabel ?band }"""
     inline = run("query", "-q", text, "--format", "csv")
     assert inline.exit_code == 0 and inline.output.splitlines() == ["band", "Good"]

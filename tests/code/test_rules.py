@@ -72,7 +72,7 @@ def test_no_module_keeps_a_private_copy_of_a_rule() -> None:
 @pytest.mark.parametrize(
     ("iri", "short"),
     [
-        (ID + "organisation/nps-wales", "organisation:nps-wales"),
+        (ID + "organisation/nps-in-wales", "organisation:nps-in-wales"),
         ("https://w3id.org/probation-kg/ontology#Finding", "pko:Finding"),
         ("https://w3id.org/probation-kg/shapes#FindingShape", "pks:FindingShape"),
         ("http://www.w3.org/ns/shacl#Violation", "sh:Violation"),
@@ -116,7 +116,7 @@ def test_every_store_shows_a_node_by_the_same_label(lay, tmp_path: Path) -> None
 
 
 TERMS = [
-    ox.NamedNode(ID + "organisation/nps-wales"),
+    ox.NamedNode(ID + "organisation/nps-in-wales"),
     ox.BlankNode("b1"),
     ox.Literal("plain"),
     ox.Literal("Wales", language="en"),

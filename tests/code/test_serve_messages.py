@@ -86,7 +86,7 @@ def test_an_oversized_result_names_the_cap_it_hit(handler) -> None:
 
 def test_a_saved_query_job_runs_its_precomputed_check(handler) -> None:
     """The zygote's handler checked every saved query when it was made: running one parses nothing."""
-    bindings = catalogue(layout().queries)["ratings-timeline"].bind({"body": "organisation:probation-service-wales"})
+    bindings = catalogue(layout().queries)["ratings-timeline"].bind({"body": "organisation:probation-service-in-wales"})
     job = msg.SavedQueryJob("ratings-timeline", tuple(bindings.items()), fmt.CSV)
     reply = handler.handle(job)
     assert isinstance(reply, msg.Result) and reply.media == fmt.CSV and reply.count > 0

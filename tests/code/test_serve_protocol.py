@@ -30,9 +30,9 @@ from support.serving import start_server
 
 pytestmark = pytest.mark.slow
 
-RESULTS = GRAPH_BASE + "graph/inspections/2025-wales-region-results"
-FRAMEWORKS = GRAPH_BASE + "graph/reference/frameworks"
-DOCUMENTS = GRAPH_BASE + "graph/sources/documents"
+RESULTS = GRAPH_BASE + "inspections/2025-wales-region-results"
+FRAMEWORKS = GRAPH_BASE + "reference/frameworks"
+DOCUMENTS = GRAPH_BASE + "sources/documents"
 RATING = "https://w3id.org/probation-kg/id/rating/2025-wales-region-2-6"
 STANDARD = "https://w3id.org/probation-kg/id/framework/hmip-2025-2-6"
 REPORT = "https://w3id.org/probation-kg/id/document/hmip-2025-wales-region"
@@ -381,7 +381,7 @@ def test_the_api_lists_every_saved_query(client, lay) -> None:
 
 
 def test_a_saved_query_runs_with_a_parameter_as_json_and_csv(client) -> None:
-    params = {"body": "organisation:probation-service-wales"}
+    params = {"body": "organisation:probation-service-in-wales"}
     rows = client.get("/api/queries/ratings-timeline", params=params).json()["results"]["bindings"]
     # 004: "| R 2.6 Victim work | Good |"
     assert ("2.6", "Victim work", "Good") in {
@@ -423,9 +423,9 @@ def test_an_entity_is_a_page_for_people(client) -> None:
     r = client.get("/id/rating/2025-wales-region-2-6", headers={"Accept": "text/html"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert "Victim work" in r.text and "| R 2.6 Victim work | Good |" in r.text  # the rating and its quote
-    assert 'href="/id/organisation/probation-service-wales"' in r.text  # links out, served here
+    assert 'href="/id/organisation/probation-service-in-wales"' in r.text  # links out, served here
     assert "default-src 'self'" in r.headers["content-security-policy"]
-    body = client.get("/id/organisation/probation-service-wales")
+    body = client.get("/id/organisation/probation-service-in-wales")
     # The region's page lists the ratings that concern it, with their quotes and source.
     assert "2025 Wales region: 2.6 Victim work" in body.text and "| R 2.6 Victim work | Good |" in body.text
     assert "An inspection of Probation Services – Wales region" in body.text or "/id/document/" in body.text
@@ -449,6 +449,18 @@ def test_an_entity_is_rdf_for_programs(client, accept: str, parse_as: str) -> No
 def test_an_unknown_entity_is_404(client) -> None:
     assert client.get("/id/system/no-such-thing").status_code == 404
     assert client.get("/id/system/no-such-thing", headers={"Accept": "text/turtle"}).status_code == 404
+
+
+@pytest.mark.parametrize("accept", ["text/html", "text/turtle"])
+def test_a_former_iri_redirects_to_its_replacement(client, accept: str) -> None:
+    # graph/reference/deprecated-iris.ttl: organisation:nps was re-minted from its preferred
+    # name, "National Probation Service" (README "IRIs"); a link to the old IRI must still work.
+    r = client.get("/id/organisation/nps", headers={"Accept": accept})
+    assert r.status_code == 308 and r.headers["location"] == "/id/organisation/national-probation-service"
+    moved = client.get("/id/programme/pqip?format=turtle", follow_redirects=True)
+    assert moved.status_code == 200 and moved.url.path == "/id/training/professional-qualification-in-probation"
+    assert "Professional Qualification in Probation" in moved.text and moved.history[0].status_code == 308
+    assert client.get("/id/organisation/national-probation-service", headers={"Accept": accept}).status_code == 200
 
 
 def test_the_web_page_serves_everything_itself(client) -> None:

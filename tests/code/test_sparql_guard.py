@@ -17,7 +17,7 @@ import pytest
 from probkg.sparql.guard import Refused, as_rdflib_reads, check_query, normalise
 from support.serving import Canary
 
-OURS = "https://w3id.org/probation-kg/graph/graph/inspections/2025-wales-region-results"
+OURS = "https://w3id.org/probation-kg/graph/inspections/2025-wales-region-results"
 ALLOWED = frozenset({OURS})
 
 

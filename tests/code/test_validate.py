@@ -50,8 +50,8 @@ INSPECTION = (
 inspection:2030-example
     a pko:Inspection ;
     pko:hasEvidence quote:inspection-2030-example-1 ;
-    pko:inspectedBody organisation:nps-wales ;
-    prov:wasAssociatedWith organisation:hmi-probation ;
+    pko:inspectedBody organisation:nps-in-wales ;
+    prov:wasAssociatedWith organisation:hm-inspectorate-of-probation ;
     rdfs:label "An example inspection for the tests (2030)"@en .
 
 document:hmip-2030-example
@@ -77,7 +77,7 @@ INVALID = (
     + """
 finding:2030-example-001
     a pko:Finding ;
-    pko:concerns organisation:nps-wales ;
+    pko:concerns organisation:nps-in-wales ;
     pko:inspection inspection:2030-example ;
     pko:polarity vocab:band-good ;
     pko:statement "Curators typed a band where a polarity belongs, and gave no quote."@en ;
@@ -108,7 +108,7 @@ WARNING_ONLY = (
     + """
 finding:2030-example-002
     a pko:Finding ;
-    pko:concerns organisation:nps-wales ;
+    pko:concerns organisation:nps-in-wales ;
     pko:hasEvidence quote:inspection-2030-example-1 ;
     pko:inspection inspection:2030-example ;
     pko:polarity vocab:strength ;

@@ -93,7 +93,7 @@ def test_pdus_of_the_south_west_in_2025(run) -> None:
 def test_no_pdus_before_unification(run) -> None:
     # gov.uk: the Probation Services unified on 26 June 2021; in April 2019 (003's date) the Wales region
     # and its PDUs did not exist, and the day after unification they did.
-    wales = "organisation:probation-service-wales"
+    wales = "organisation:probation-service-in-wales"
     assert run("bodies-in-region", region=wales, date="2019-04-17") == []
     assert len(run("bodies-in-region", region=wales, date="2021-06-27")) >= 6
 
@@ -101,7 +101,9 @@ def test_no_pdus_before_unification(run) -> None:
 def test_nps_divisions_while_the_nps_existed(run) -> None:
     before = {
         r["unitLabel"]
-        for r in run("bodies-in-region", region="organisation:nps", kind="pko:Division", date="2019-04-17")
+        for r in run(
+            "bodies-in-region", region="organisation:national-probation-service", kind="pko:Division", date="2019-04-17"
+        )
     }
     # 003 (NPS in Wales) and the inspectorate's pages on the North West, South West and South Central,
     # London and Midlands divisions; the NPS ended at unification in June 2021.
@@ -112,7 +114,12 @@ def test_nps_divisions_while_the_nps_existed(run) -> None:
         "NPS London division",
         "NPS Midlands division",
     }
-    assert run("bodies-in-region", region="organisation:nps", kind="pko:Division", date="2022-01-01") == []
+    assert (
+        run(
+            "bodies-in-region", region="organisation:national-probation-service", kind="pko:Division", date="2022-01-01"
+        )
+        == []
+    )
 
 
 def test_each_crc_with_its_owners_over_time(run) -> None:

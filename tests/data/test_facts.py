@@ -149,17 +149,20 @@ def test_recommendations_and_their_addressees(kg: KnowledgeGraph) -> None:
     # 003: "NPS in Wales should:" (1-7), "Her Majesty's Prison and Probation Service
     # (HMPPS) should: 8. recruit sufficient probation staff", "The Ministry of Justice
     # should: 9. ensure that the process for reviewing work orders".
-    expected_2019 = {str(n): "nps-wales" for n in range(1, 8)} | {"8": "hmpps", "9": "ministry-of-justice"}
+    expected_2019 = {str(n): "nps-in-wales" for n in range(1, 8)} | {
+        "8": "hm-prison-and-probation-service",
+        "9": "ministry-of-justice",
+    }
     assert dict(by_inspection["2019-nps-wales"]) == expected_2019
     # 004: "The Probation Service in Wales should:" followed by six bullets, unnumbered.
-    assert sorted(by_inspection["2025-wales-region"]) == [(None, "probation-service-wales")] * 6
+    assert sorted(by_inspection["2025-wales-region"]) == [(None, "probation-service-in-wales")] * 6
 
 
 def test_structure_of_the_wales_region(kg: KnowledgeGraph) -> None:
     # 004: "The region consists of six PDUs: Swansea Neath Port Talbot, Cwm Taf Morgannwg,
     # Dyfed Powys, North Wales, Gwent, and Cardiff and the Vale of Glamorgan."
     rows = kg.select("""SELECT ?label WHERE {
-        ?pdu a pko:ProbationDeliveryUnit ; org:subOrganizationOf organisation:probation-service-wales ;
+        ?pdu a pko:ProbationDeliveryUnit ; org:subOrganizationOf organisation:probation-service-in-wales ;
              skos:prefLabel ?label }""")
     names = {r["label"].removesuffix(" PDU") for r in rows}
     assert names == {
@@ -171,7 +174,9 @@ def test_structure_of_the_wales_region(kg: KnowledgeGraph) -> None:
         "Cardiff and the Vale of Glamorgan",
     }
     # 004: "The Probation Service in Wales is one of 12 across England and Wales."
-    assert kg.query("ASK { organisation:probation-service-wales org:subOrganizationOf organisation:probation-service }")
+    assert kg.query(
+        "ASK { organisation:probation-service-in-wales org:subOrganizationOf organisation:probation-service }"
+    )
 
 
 def test_inspection_dates_and_people(kg: KnowledgeGraph) -> None:
@@ -295,13 +300,15 @@ def test_programmes_training_and_initiatives_are_typed_as_the_sources_call_them(
 
     # 003: PQiP is how trainees qualify as probation officers ("PQiP trainees"); 004: "SEEDS2"
     # training for leaders and managers - training of staff, not programmes for people on probation.
-    assert {"pqip", "seeds2", "resilience-training"} <= members("pko:StaffTraining")
-    assert not {"pqip", "seeds2", "resilience-training"} & members("pko:Programme")
+    assert {"professional-qualification-in-probation", "seeds2", "resilience-training"} <= members("pko:StaffTraining")
+    assert not {"professional-qualification-in-probation", "seeds2", "resilience-training"} & members("pko:Programme")
     # 003: "Horizon" and "Building Better Relationships" are accredited programmes.
     assert {"horizon", "building-better-relationships"} <= members("pko:Programme")
     # 003: "the WISDOM project"; 004: "a brain injury support initiative (BrainKind)".
-    assert {"wisdom", "brainkind"} <= members("pko:Initiative")
-    assert "wisdom" not in members("pko:MultiAgencyArrangement") and "brainkind" not in members("pko:Charity")
+    assert {"wales-integrated-serious-and-dangerous-offender-management", "brainkind"} <= members("pko:Initiative")
+    assert "wales-integrated-serious-and-dangerous-offender-management" not in members(
+        "pko:MultiAgencyArrangement"
+    ) and "brainkind" not in members("pko:Charity")
 
 
 def test_the_crc_form_of_the_2018_2020_framework(kg: KnowledgeGraph) -> None:

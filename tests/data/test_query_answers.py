@@ -30,7 +30,7 @@ def run(kg):
 
 
 def test_ratings_timeline_follows_nps_wales_into_the_probation_service(run) -> None:
-    rows = run("ratings-timeline", body="organisation:nps-wales")
+    rows = run("ratings-timeline", body="organisation:nps-in-wales")
     overall = [(r["inspection"].rsplit("/", 1)[1], r["band"]) for r in rows if r["code"] == "overall"]
     # 003: "Overall, NPS in Wales is rated as: **Good**."; 004: "the overall rating for Wales
     # was 'Requires improvement'". 2019 fieldwork began first, so it comes first.
@@ -82,7 +82,7 @@ def test_everything_about_visor(run) -> None:
 
 
 def test_recommendations_to_hmpps(run) -> None:
-    rows = run("recommendations-by-addressee", addressee="organisation:hmpps")
+    rows = run("recommendations-by-addressee", addressee="organisation:hm-prison-and-probation-service")
     # 003: "Her Majesty's Prison and Probation Service (HMPPS) should: 8. recruit sufficient probation staff"
     assert [r.get("number") for r in rows] == ["8"]
     everything = run("recommendations-by-addressee")

@@ -53,7 +53,7 @@ SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?f ?x ?y WHERE {{
   {ENTITY_ROOTS.replace("?root", "?ry")}
 }} }}"""
 
-INSTANCE_GRAPH = 'FILTER(STRSTARTS(STR(?g), "https://w3id.org/probation-kg/graph/graph/"))'
+INSTANCE_GRAPH = 'FILTER(!STRSTARTS(STR(?g), "https://w3id.org/probation-kg/graph/ontology/"))'
 
 FULL_NODES = f"""
 SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE {{

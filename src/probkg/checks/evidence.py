@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from probkg.core.paths import GRAPH_BASE
 from probkg.rdf.store import KnowledgeGraph
 from probkg.rdf.vocab import ID_BASE
 
@@ -136,10 +135,8 @@ class Failure:
         return f"{self.file}: {self.node}: {self.problem}"
 
 
-def _file_of(graph: str | None) -> str:
-    if not graph:
-        return "?"
-    return graph.removeprefix(GRAPH_BASE) + ".ttl"
+def _file_of(kg: KnowledgeGraph, graph: str | None) -> str:
+    return kg.layout.file_of_graph(graph) if graph else "?"
 
 
 def _short(iri: str) -> str:
@@ -174,7 +171,7 @@ def check(kg: KnowledgeGraph, sources: Path) -> list[Failure]:
                      OPTIONAL { ?sel oa:prefix ?prefix } OPTIONAL { ?sel oa:suffix ?suffix } }
         }""")
     for row in rows:
-        q, g = row["q"].value, _file_of(row["g"].value)
+        q, g = row["q"].value, _file_of(kg, row["g"].value)
         node = _short(q)
         if row["doc"] is None:
             failures.append(Failure(node, "quote has no oa:hasSource document", g))
@@ -224,7 +221,7 @@ def check(kg: KnowledgeGraph, sources: Path) -> list[Failure]:
           MINUS {{ ?s a pko:SourceDocument }}
         }}""")
     for row in rows:
-        failures.append(Failure(_short(row["s"].value), "has no pko:hasEvidence quote", _file_of(row["g"].value)))
+        failures.append(Failure(_short(row["s"].value), "has no pko:hasEvidence quote", _file_of(kg, row["g"].value)))
 
     rows = kg.solutions("""
         SELECT DISTINCT ?s ?g ?q WHERE { GRAPH ?g { ?s pko:hasEvidence ?q } FILTER NOT EXISTS { ?q a pko:EvidenceQuote } }""")
@@ -233,7 +230,7 @@ def check(kg: KnowledgeGraph, sources: Path) -> list[Failure]:
             Failure(
                 _short(row["s"].value),
                 f"evidence {_short(row['q'].value)} is not a declared pko:EvidenceQuote",
-                _file_of(row["g"].value),
+                _file_of(kg, row["g"].value),
             )
         )
 
@@ -243,7 +240,7 @@ def check(kg: KnowledgeGraph, sources: Path) -> list[Failure]:
         if row["q"].value in quote_ok:
             unsupported[s] = ""
         else:
-            unsupported.setdefault(s, _file_of(row["g"].value))
+            unsupported.setdefault(s, _file_of(kg, row["g"].value))
     for s, file in unsupported.items():
         if file:
             failures.append(Failure(_short(s), "has neither a verified quote nor a cited page", file))
@@ -269,7 +266,7 @@ def _values_in_quotes(
     for row in kg.solutions(f"""SELECT ?s ?g ?q WHERE {{
             GRAPH ?g {{ ?s a ?c }} {of_class}
             OPTIONAL {{ ?s pko:hasEvidence ?q }} }}"""):
-        file, texts = quotes.setdefault(row["s"].value, (_file_of(row["g"].value), []))
+        file, texts = quotes.setdefault(row["s"].value, (_file_of(kg, row["g"].value), []))
         if row["q"] is not None and quote_ok.get(row["q"].value):
             texts.append(quote_ok[row["q"].value])
     values: dict[str, list[tuple[str, str]]] = {}

@@ -86,12 +86,21 @@ class Layout:
         return sorted(self.ontology.rglob("*.ttl")) + sorted((self.graph / "sources").glob("*.ttl"))
 
     def graph_name(self, path: Path) -> str:
-        """The named graph a file is loaded into: its provenance."""
-        try:
-            rel = resolve(path).relative_to(self.root)
-        except ValueError:
-            rel = Path("external") / path.name
-        return GRAPH_BASE + rel.with_suffix("").as_posix()
+        """The named graph a file is loaded into, its provenance: `GRAPH_BASE` and the file's path
+        under graph/ without `.ttl` (`.../graph/reference/frameworks`, as the README says); a file
+        elsewhere in the project keeps its path from the root (`.../graph/ontology/probation-kg`),
+        one outside it is `external/{name}`."""
+        path = resolve(path)
+        for base in (self.graph, self.root):
+            if path.is_relative_to(base):
+                return GRAPH_BASE + path.relative_to(base).with_suffix("").as_posix()
+        return GRAPH_BASE + (Path("external") / path.name).with_suffix("").as_posix()
+
+    def file_of_graph(self, name: str) -> str:
+        """The file a named graph was loaded from, as reports show it (from the project root):
+        the inverse of `graph_name` for the files of the project."""
+        rest = name.removeprefix(GRAPH_BASE)
+        return f"graph/{rest}.ttl" if (self.graph / f"{rest}.ttl").is_file() else f"{rest}.ttl"
 
 
 def layout(root: Path | None = None) -> Layout:

@@ -21,7 +21,6 @@ See docs/ingest.md.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from probkg.ingest import detection, draft_article, source
 from probkg.ingest.compare import Comparison, compare, compare_article
 from probkg.ingest.draft import SLUG, Draft, GraphContext, build
 from probkg.ingest.model import ParsedArticle, ParsedReport
+from probkg.rdf import names
 from probkg.rdf.store import KnowledgeGraph, load
 from probkg.rdf.vocab import ID_BASE
 
@@ -202,7 +202,7 @@ def ingest_folder(
     ctx = GraphContext.from_graph(kg or load(lay=lay))
     results: list[FileResult] = []
     for n, path in enumerate(files, start=1):
-        slug = "-".join(re.findall(r"[a-z0-9]+", path.stem.lower())) or "document"
+        slug = names.slug(path.stem) or "document"
         slug = f"{prefix}-{slug}" if prefix else slug
         try:
             draft = ingest(path, slug, lay, max_bytes=max_bytes, ctx=ctx)

@@ -29,11 +29,12 @@ from probkg.ingest.model import ParsedReport, Person, Quote
 from probkg.ingest.polarity import words as polarity_words
 from probkg.ingest.source import ReportText
 from probkg.ingest.turtle import Block, QuoteBlock, integer, lang_string, string, typed
+from probkg.rdf import names
 from probkg.rdf.names import fold, preferred_label
 from probkg.rdf.store import KnowledgeGraph
 from probkg.rdf.vocab import ID_BASE, compact
 
-HMI_PROBATION = f"{ID_BASE}organisation/hmi-probation"
+HMI_PROBATION = f"{ID_BASE}organisation/hm-inspectorate-of-probation"
 INSPECTION_SCORE = f"{ID_BASE}measure/inspection-score"
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 CORPUS_NAME = re.compile(r"[0-9]{3}_[0-9a-f]{16}\.txt")
@@ -358,7 +359,7 @@ class _Builder:
                 f"graph/reference/organisations.ttl and ingest again",
                 line,
             )
-        slug = "-".join(re.findall(r"[a-z0-9]+", fold(name).replace("'", "")))[:80].strip("-") or "body"
+        slug = names.slug(name) or "body"
         if f"{ID_BASE}organisation/{slug}" in self.ctx.known:  # a body of that slug under another name
             slug += "-draft"
         iri = f"organisation:{slug}"

@@ -244,6 +244,7 @@ class Gazetteer:
               VALUES ?base {{ {kinds} }}
               ?s rdfs:label|skos:prefLabel|skos:altLabel ?label .
               FILTER(isIRI(?s) && STRSTARTS(STR(?s), STR(?base)))
+              FILTER NOT EXISTS {{ ?s owl:deprecated true }}  # a former IRI: text links to its replacement
             }}""")
         labels = [(r["s"], r["label"]) for r in rows]
         bodies = {

@@ -15,6 +15,10 @@ that linking then cannot place. So the rule lives here, once:
 * case is folded (`str.casefold`);
 * runs of whitespace are one space, and none at either end.
 
+IRIs are minted from the same folded name (`slug`: README "IRIs",
+`docs/curation.md`), so a curator, ingest and the test over every IRI in
+`graph/` derive one slug from one name.
+
 SPARQL has no Unicode normalisation, so `SPARQL_FOLD` (used by
 `queries/entity-search.rq`) folds apostrophes and case only; a test checks that
 the two agree on every label in the graph.
@@ -22,6 +26,7 @@ the two agree on every label in the graph.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -43,6 +48,17 @@ def fold(name: str) -> str:
     """A name as every comparison of names sees it: apostrophes, accents, case and spacing folded."""
     decomposed = unicodedata.normalize("NFKD", straight_apostrophes(name).casefold())
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(name: str) -> str:
+    """The slug of a named thing's IRI: its name folded (`fold`), `&` as "and", apostrophes
+    dropped, and every other run of characters other than a-z and 0-9 one hyphen, none at
+    either end ("Women's Centres & Hubs" is `womens-centres-and-hubs`)."""
+    folded = fold(name).replace("&", " and ").replace("'", "")
+    return _NOT_SLUG.sub("-", folded).strip("-")
 
 
 LABEL_PREDICATES = (

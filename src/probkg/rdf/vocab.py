@@ -27,6 +27,7 @@ ID_KINDS = (
     "person",
     "place",
     "programme",
+    "training",
     "service",
     "initiative",
     "contract",
@@ -57,6 +58,7 @@ ENTITY_KINDS = (
     "person",
     "place",
     "programme",
+    "training",
     "service",
     "initiative",
     "contract",
@@ -65,6 +67,23 @@ ENTITY_KINDS = (
     "legislation",
 )
 """The kinds of IRI that name things in the world: named in report text, linked at ingest, shown as entities."""
+
+ENTITY_KIND_CLASSES = (
+    ("arrangement", "pko:MultiAgencyArrangement"),
+    ("organisation", "org:Organization"),
+    ("person", "pko:Person"),
+    ("place", "pko:Place"),
+    ("programme", "pko:Programme"),
+    ("training", "pko:StaffTraining"),
+    ("service", "pko:Service"),
+    ("initiative", "pko:Initiative"),
+    ("contract", "pko:Contract"),
+    ("system", "pko:SystemOrTool"),
+    ("legislation", "pko:Legislation"),
+)
+"""Which class each entity kind's IRIs name: an entity's kind is the first here whose class
+(or a subclass of it) the entity has. Arrangements come before organisations because
+`pko:MultiAgencyArrangement` is an `org:OrganizationalCollaboration`, itself an organisation."""
 
 PKS = "https://w3id.org/probation-kg/shapes#"
 """The namespace of the project's SHACL shapes and QC checks (`pks:`)."""
@@ -78,7 +97,7 @@ _BY_LENGTH = sorted(NAMESPACES.items(), key=lambda pn: -len(pn[1]))
 
 
 def compact(iri: str) -> str:
-    """An IRI as `prefix:local` under its longest known namespace (`organisation:nps-wales`, `pks:FindingShape`).
+    """An IRI as `prefix:local` under its longest known namespace (`organisation:nps-in-wales`, `pks:FindingShape`).
 
     The local part must be a plain name: an IRI whose rest is empty or holds a
     `/` or `#` (a namespace itself, a deeper path) is returned whole, since

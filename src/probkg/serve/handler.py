@@ -31,6 +31,10 @@ from probkg.sparql.engines import inline_values, with_prologue
 from probkg.sparql.guard import Checked, Refused, check_graphs, check_query, quick_check
 
 TOO_LARGE = 422
+DEPRECATED = ox.NamedNode(PREFIXES["owl"] + "deprecated")
+REPLACED_BY = ox.NamedNode(PREFIXES["dcterms"] + "isReplacedBy")
+TRUE = ox.Literal("true", datatype=ox.NamedNode(PREFIXES["xsd"] + "boolean"))
+"""A former IRI (graph/reference/deprecated-iris.ttl): its page redirects to `dcterms:isReplacedBy`."""
 MEASURE_SHARE = 0.02
 """At most this share of a worker's CPU time goes to measuring its memory: reading smaps_rollup
 walks the page tables (1.2 ms of CPU on the real graph), so it is read once the requests since the
@@ -229,8 +233,12 @@ class Handler:
 
     # --- Linked data -------------------------------------------------------------------
 
-    def entity(self, job: msg.EntityJob) -> msg.Result | msg.EntityPage | msg.Failure:
+    def entity(self, job: msg.EntityJob) -> msg.Result | msg.EntityPage | msg.Failure | msg.Moved:
         node = ox.NamedNode(job.iri)
+        if any(True for _ in self.store.quads_for_pattern(node, DEPRECATED, TRUE)):
+            for quad in self.store.quads_for_pattern(node, REPLACED_BY, None):
+                if isinstance(quad.object, ox.NamedNode):
+                    return msg.Moved(quad.object.value)
         triples = self._described(node)
         if not triples:
             return msg.Failure(404, f"nothing is known about <{job.iri}>")

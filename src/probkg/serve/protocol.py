@@ -11,7 +11,7 @@ message out of step fails loudly instead of being read as the wrong thing.
 Conversation: the zygote announces itself (`ZygoteReady`) once it has loaded
 the dataset; each worker it forks announces itself (`WorkerReady`); after that
 the server sends a job (`SparqlJob`, `SavedQueryJob`, `EntityJob` or `Ping`) and
-the worker answers with exactly one reply (`Result`, `Failure` or `EntityPage`).
+the worker answers with exactly one reply (`Result`, `Failure`, `EntityPage` or `Moved`).
 """
 
 from __future__ import annotations
@@ -170,5 +170,13 @@ class EntityPage:
     outcome: Outcome = Outcome()
 
 
-Reply = Result | Failure | EntityPage
-REPLIES = (Result, Failure, EntityPage)
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """The entity asked for is a former IRI (`owl:deprecated`); `iri` is the one that replaced it."""
+
+    iri: str
+    outcome: Outcome = Outcome()
+
+
+Reply = Result | Failure | EntityPage | Moved
+REPLIES = (Result, Failure, EntityPage, Moved)

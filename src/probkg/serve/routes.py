@@ -10,7 +10,7 @@ workers are.
   a service description when there is no query.
 * `/api/queries`, `/api/queries/{name}`: the saved queries as a web API;
   `/api/openapi.json` describes it.
-* `/id/{kind}/{slug}`: each entity of the data, as HTML, Turtle or JSON-LD.
+* `/id/{kind}/{slug}`: each entity of the data, as HTML, Turtle or JSON-LD; a former IRI redirects (308) to its replacement.
 * `/dump`, `/dump.nq`, `/dump.trig`: the whole dataset, streamed; `/void`: its VoID.
 * `/`: the web page (saved-query forms, SPARQL editor); `/static/`: its files.
 * `/health`: liveness and pool state.
@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.datastructures import URL
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
@@ -45,7 +45,7 @@ from probkg.serve.connection import ConnectionStats
 from probkg.serve.middleware import Caching, Compression, Limits, NoSniff
 from probkg.serve.negotiation import HTML, NQUADS, BadFormat, dump_media, entity_media, saved_query_media
 from probkg.serve.openapi import describe_query, openapi_document
-from probkg.serve.pages import Pages
+from probkg.serve.pages import Pages, local_path
 from probkg.serve.pool import Deadline, Overloaded, PoolConfig, WorkerDied, WorkerPool
 from probkg.serve.responses import error
 from probkg.serve.service_description import service_description, void
@@ -152,7 +152,7 @@ class App:
 
     # --- running jobs --------------------------------------------------------------------
 
-    async def run(self, job: msg.Job, as_json: bool = False) -> msg.Result | msg.EntityPage | Response:
+    async def run(self, job: msg.Job, as_json: bool = False) -> msg.Result | msg.EntityPage | msg.Moved | Response:
         """A job's reply, or the error response for a refused, late or failed one."""
         try:
             reply = await self.pool.run(job, self.config.timeout)
@@ -316,6 +316,11 @@ class App:
         except fmt.NotAcceptable as exc:
             return error(406, str(exc))
         reply = await self.run(msg.EntityJob(iri, media))
+        if isinstance(reply, msg.Moved):
+            # 308 (permanent, method kept): the IRI was re-minted; links and caches follow it.
+            target = local_path(reply.iri) or reply.iri
+            query = request.url.query
+            return RedirectResponse(f"{target}?{query}" if query else target, status_code=308)
         if isinstance(reply, Response):
             if media == HTML and reply.status_code == 404:
                 return self.pages.not_found(bytes(reply.body).decode().strip())

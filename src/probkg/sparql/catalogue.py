@@ -93,7 +93,7 @@ def compact_datatype(iri: str | None) -> str:
 
 
 def expand(value: str) -> str:
-    """A prefixed name such as `organisation:nps-wales` as a full IRI; other values unchanged."""
+    """A prefixed name such as `organisation:nps-in-wales` as a full IRI; other values unchanged."""
     prefix, sep, local = value.partition(":")
     if sep and prefix in PREFIXES and not local.startswith("//"):
         return PREFIXES[prefix] + local

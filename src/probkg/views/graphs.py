@@ -1,7 +1,7 @@
 """Graph views of the knowledge graph, built with networkx: what exports, pictures and network statistics draw.
 
 Three views, each a networkx graph whose nodes are keyed by compact IRI
-(`organisation:nps-wales`) and always carry `label`, `kind` and `iri`:
+(`organisation:nps-in-wales`) and always carry `label`, `kind` and `iri`:
 
 * **full** (`MultiDiGraph`): every resource of the instance data (the files
   under `graph/`, not the ontology) is a node; every triple whose object is a

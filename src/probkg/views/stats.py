@@ -72,7 +72,7 @@ BODY_COUNTS = {
     "owners of CRCs": """
         SELECT (COUNT(DISTINCT ?owner) AS ?n) WHERE { ?o pko:ownedBody/a pko:CommunityRehabilitationCompany ; pko:owner ?owner }""",
     "NPS divisions": """
-        SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a pko:Division ; org:subOrganizationOf organisation:nps }""",
+        SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a pko:Division ; org:subOrganizationOf organisation:national-probation-service }""",
     "chief inspectors of probation since 2014": """
         SELECT (COUNT(DISTINCT ?person) AS ?n) WHERE {
           ?m org:role vocab:chief-inspector-of-probation ; org:member ?person .
