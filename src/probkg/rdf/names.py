@@ -62,10 +62,10 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slug(name: str) -> str:
-    """The slug of a named thing's IRI: its name folded (`fold`), `&` as "and", apostrophes
-    dropped, and every other run of characters other than a-z and 0-9 one hyphen, none at
-    either end ("Women's Centres & Hubs" is `womens-centres-and-hubs`)."""
-    folded = fold(name).replace("&", " and ").replace("'", "")
+    """The slug of a named thing's IRI: its name folded (`fold`, which reads `&` as "and"),
+    apostrophes dropped, and every other run of characters other than a-z and 0-9 one hyphen,
+    none at either end ("Women's Centres & Hubs" is `womens-centres-and-hubs`)."""
+    folded = fold(name).replace("'", "")
     return _NOT_SLUG.sub("-", folded).strip("-")
 
 
