@@ -130,4 +130,8 @@ def test_hostile_labels_are_text_not_markup(lay, tmp_path, open_page):
     page.fill("#search", HOSTILE["system:hostile-system"])
     page.press("#search", "Enter")
     assert page.text_content("#panel-label") == HOSTILE["system:hostile-system"]
+    # the search box folds names as probkg.rdf.names.fold does: "&" is "and", case and apostrophes folded
+    page.fill("#search", "lonely \u201ccurly\u201d and \u2019single\u2019 ARRANGEMENT")
+    page.press("#search", "Enter")
+    assert page.text_content("#panel-label") == HOSTILE["arrangement:hostile-alone"]
     assert page.locator("#panel img, #panel b, #panel script").count() == 0

@@ -118,7 +118,9 @@ def test_where_one_name_fits_several_bodies_the_living_win() -> None:
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "linking"
 
 
-@pytest.mark.parametrize("name", ["english-pdu-report.txt", "english-crc-press-release.txt"])
+@pytest.mark.parametrize(
+    "name", ["english-pdu-report.txt", "english-crc-press-release.txt", "english-divisions-press-release.txt"]
+)
 def test_fixtures_link_every_body_they_name(gaz: Gazetteer, name: str) -> None:
     # gold.json lists by hand every entity each fixture names; the fixtures are written in our own words.
     spec = json.loads((FIXTURES / "gold.json").read_text())[name]
@@ -126,7 +128,7 @@ def test_fixtures_link_every_body_they_name(gaz: Gazetteer, name: str) -> None:
     text = (FIXTURES / name).read_text(encoding="utf-8")
     linked = set(gaz.link(text, date.fromisoformat(spec["date"]))[0])
     assert gold <= linked
-    # The only extra: "three community rehabilitation companies" read as the CRCs taken together.
+    # The only extra: "three community rehabilitation companies" (or "the CRCs") read as the CRCs taken together.
     assert linked - gold <= {org("community-rehabilitation-companies")}
 
 
@@ -136,3 +138,11 @@ def test_the_press_release_of_2019_names_no_body_of_2021(gaz: Gazetteer) -> None
     text = (FIXTURES / "english-crc-press-release.txt").read_text(encoding="utf-8")
     assert org("probation-service") not in gaz.link(text, date(2019, 3, 1))[0]
     assert org("probation-service") in gaz.link(text)[0]
+
+
+def test_a_press_release_of_2019_names_no_region_of_2021(gaz: Gazetteer) -> None:
+    # The fixture dated September 2019 speaks of "the probation service in the North East": the Probation
+    # Service and its regions began in June 2021, so only an undated reading links the service.
+    text = (FIXTURES / "english-divisions-press-release.txt").read_text(encoding="utf-8")
+    dated, undated = set(gaz.link(text, date(2019, 9, 30))[0]), set(gaz.link(text)[0])
+    assert org("probation-service") not in dated and org("probation-service") in undated

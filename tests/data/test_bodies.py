@@ -36,13 +36,16 @@ def test_counts_of_the_bodies(kg: KnowledgeGraph) -> None:
     assert counts["regions of the Probation Service"] == 12
     # 003: "21 CRCs were set up in June 2014"; the inspectorate's 2018 programme page counts 21 as well.
     assert counts["community rehabilitation companies"] == 21
-    # Every CRC but Warwickshire and West Mercia has an owner on a page read (its owner was not found).
-    assert counts["CRCs with a known owner"] == counts["CRCs with a dated ownership"] == 20
-    # The 2018 Napo evidence names eight owners; Interserve's five are recorded through Purple Futures, which
-    # it led (3SC), and the eighth, People Plus, is named without its CRC, so it owns nothing here.
-    assert counts["owners of CRCs"] == 7
-    # The inspectorate counted seven NPS areas; Wales (003) and the four named on its pages are held.
-    assert counts["NPS divisions"] == 5
+    # Every CRC has an owner on a page read: the BBC's 2019 report names PeoplePlus as Warwickshire and West
+    # Mercia CRC's, and Russell Webster's 2014 list of confirmed providers names EOS for it.
+    assert counts["CRCs with a known owner"] == counts["CRCs with a dated ownership"] == 21
+    # The 2018 Napo evidence names eight owners, Interserve's five CRCs recorded through Purple Futures, which
+    # it led (3SC), and People Plus placed by the BBC; EOS, confirmed for Warwickshire and West Mercia in 2014
+    # (Russell Webster), makes nine.
+    assert counts["owners of CRCs"] == 9
+    # The inspectorate counted seven NPS areas (its 2018 programme page): Wales (003) and the six its press
+    # releases name, the North East and the South East and Eastern among them (2019).
+    assert counts["NPS divisions"] == 7
     # McDowell (appointed November 2013), Stacey (from 1 March 2016), Russell (from June 2019),
     # McAllister (interim from 01 October 2023), Jones (from March 2024).
     assert counts["chief inspectors of probation since 2014"] == 5
@@ -57,6 +60,11 @@ def test_pdus_of_each_region(kg: KnowledgeGraph) -> None:
     # and the 2023 Manchester North release names Tameside PDU, which the later list does not.
     assert pdus["Probation Service – South West region"] == 9
     assert pdus["Probation Service – Greater Manchester region"] == 8 + 1
+    # Pages that count a region's PDUs: London 18 (BBC, 2022), West Midlands 11 (public protection release),
+    # Yorkshire and the Humber 11 (Keighley News); the graph holds no more than they count.
+    assert 6 <= pdus["Probation Service – London region"] <= 18
+    assert 2 <= pdus["Probation Service – West Midlands region"] <= 11
+    assert 5 <= pdus["Probation Service – Yorkshire and the Humber region"] <= 11
 
 
 def test_no_new_body_lacks_a_label_a_definition_or_evidence(kg: KnowledgeGraph, lay: Layout) -> None:
@@ -106,13 +114,16 @@ def test_nps_divisions_while_the_nps_existed(run) -> None:
         )
     }
     # 003 (NPS in Wales) and the inspectorate's pages on the North West, South West and South Central,
-    # London and Midlands divisions; the NPS ended at unification in June 2021.
+    # London, Midlands, North East and South East and Eastern divisions; the NPS ended at unification in
+    # June 2021.
     assert before == {
         "NPS in Wales",
         "NPS North West division",
         "NPS South West and South Central division",
         "NPS London division",
         "NPS Midlands division",
+        "NPS North East division",
+        "NPS South East and Eastern division",
     }
     assert (
         run(
@@ -129,8 +140,10 @@ def test_each_crc_with_its_owners_over_time(run) -> None:
         owners.setdefault(r["crcLabel"], []).append((r.get("ownerLabel", ""), r.get("from", ""), r.get("until", "")))
     # Civil Service World: the three Working Links CRCs passed to Seetec; the BBC dates the administration
     # 15 February 2019 and the inspectorate's July 2019 release has Seetec managing the Welsh CRC since February.
+    # Russell Webster lists Working Links among the providers confirmed in December 2014, and Clinks dates the
+    # start of the new providers' work to 1 February 2015.
     assert owners["Dorset, Devon and Cornwall CRC"] == [
-        ("Working Links", "", "2019-02"),
+        ("Working Links", "2015-02-01", "2019-02"),
         ("Seetec", "2019-02", "2021-06-26"),
     ]
     assert ("Seetec", "2019-02", "") in owners["Wales Community Rehabilitation Company"]
@@ -146,8 +159,59 @@ def test_each_crc_with_its_owners_over_time(run) -> None:
         "BeNCH CRC",
         "Norfolk and Suffolk CRC",
     }
-    # No page read names the owner of Warwickshire and West Mercia CRC: one row, no owner.
-    assert owners["Warwickshire and West Mercia CRC"] == [("", "", "")]
+    # The Guardian: Sodexo took over its six contracts on the Sunday before 2 February 2015.
+    assert ("Sodexo", "2015-02-01", "2021-06-26") in owners["Northumbria CRC"]
+    # The London CRC's own page: ownership passed to MTCnovo on 1 February 2015.
+    assert owners["London CRC"] == [("MTCnovo", "2015-02-01", "2021-06-26")]
+    # Warwickshire and West Mercia CRC: EOS confirmed as its provider from 2015 (Russell Webster, Clinks),
+    # PeoplePlus its owner at the 2019 inspection (BBC); no page dates the change, so neither end nor start.
+    assert sorted(owners["Warwickshire and West Mercia CRC"]) == [
+        ("EOS", "2015-02-01", ""),
+        ("PeoplePlus", "", "2021-06-26"),
+    ]
     # What became of them: every English CRC ended at the 2021 unification.
     fates = {r["crcLabel"]: r.get("fateDate") for r in rows}
     assert fates["London CRC"] == fates["Merseyside CRC"] == "2021-06-26"
+
+
+def test_prisons_the_corpus_names_stand_in_their_places(kg: KnowledgeGraph) -> None:
+    rows = kg.select("""
+        SELECT ?prison ?place WHERE {
+          ?p a pko:Prison ; skos:prefLabel ?prison ; pko:area/skos:prefLabel ?place }""")
+    places: dict[str, set[str]] = {}
+    for r in rows:
+        places.setdefault(r["prison"], set()).add(r["place"])
+    # HM Inspectorate of Prisons: Eastwood Park is in Gloucestershire (2017), Styal in Cheshire (2015), Usk and
+    # Prescoed in Monmouthshire (2021); the BBC puts Parc in Bridgend, Deeside.com Berwyn in Wrexham (2022).
+    assert "Gloucestershire" in places["HMP Eastwood Park"]
+    assert "Cheshire" in places["HMP Styal"]
+    assert "Monmouthshire" in places["HMP Usk"] & places["HMP Prescoed"]
+    assert "Bridgend" in places["HMP Parc"]
+    assert "Wrexham" in places["HMP Berwyn"]
+    # every prison the corpus names has a place
+    assert set(places) >= {
+        "HMP Berwyn",
+        "HMP Cardiff",
+        "HMP Eastwood Park",
+        "HMP Parc",
+        "HMP Prescoed",
+        "HMP Styal",
+        "HMP Swansea",
+        "HMP Usk",
+    }
+
+
+def test_g4s_runs_parc_since_1997(kg: KnowledgeGraph) -> None:
+    rows = kg.select("""
+        SELECT ?owner ?start WHERE {
+          ?o pko:ownedBody/skos:prefLabel "HMP Parc"@en ; pko:owner/skos:prefLabel ?owner ; schema:startDate ?start }""")
+    # businessin.wales: G4S has operated the prison since 1997 (a year, so the date stands for the year).
+    assert [(r["owner"], r["start"][:4]) for r in rows] == [("G4S", "1997")]
+
+
+def test_mcdowells_term_ends_with_his_resignation(kg: KnowledgeGraph) -> None:
+    rows = kg.select("""
+        SELECT ?end WHERE { ?m org:member/skos:prefLabel "Paul McDowell"@en ; org:role vocab:chief-inspector-of-probation ;
+                            schema:endDate ?end }""")
+    # The Guardian of 2 February 2015 reports his resignation; the news item quotes him resigning "today (February 2)".
+    assert [r["end"] for r in rows] == ["2015-02-02"]

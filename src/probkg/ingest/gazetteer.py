@@ -14,10 +14,10 @@ longer word:
   compared as `probkg.rdf.names.fold` compares every name, so case, accents
   and curly or straight apostrophes do not matter ("children’s services",
   "The Probation Service");
-* a name is a sequence of words, so commas between them are optional and the
-  word "&" is the word "and" ("Kent, Surrey & Sussex CRC" is "Kent, Surrey and
-  Sussex CRC"); a possessive "'s" is its own token, so "the CRC's staff" still
-  names the CRC;
+* a name is a sequence of words, and the fold makes "&" the word "and" and
+  erases commas, so a comma between words is optional ("Kent, Surrey & Sussex
+  CRC" is "Kent Surrey and Sussex CRC"); a possessive "'s" is its own token, so
+  "the CRC's staff" still names the CRC;
 * the inspectorate's interchangeable spellings are one name: "HM", "Her
   Majesty's" and "His Majesty's"; "PDU" and "Probation Delivery Unit"; "CRC"
   and "Community Rehabilitation Company" (`name_variants`);
@@ -101,8 +101,11 @@ class Token:
 
 
 _POSSESSIVE = "'s"
-_OPTIONAL = {","}
-"""Tokens a name may carry or leave out: "Kent, Surrey and Sussex" is "Kent Surrey and Sussex"."""
+
+
+def _optional(token: str) -> bool:
+    """A token the fold erases (a comma), which a name may carry or leave out: "Kent, Surrey" is "Kent Surrey"."""
+    return not fold(token)
 
 
 def tokens(text: str) -> list[Token]:
@@ -116,11 +119,6 @@ def tokens(text: str) -> list[Token]:
         else:
             out.append(Token(word, start, end))
     return out
-
-
-def _key(token: str) -> str:
-    """How a word of a name is compared when it is not an acronym: by the one folding rule, "&" as "and"."""
-    return "and" if token == "&" else fold(token)
 
 
 _HEADS = ("HM ", "Her Majesty's ", "His Majesty's ")
@@ -226,12 +224,12 @@ class Gazetteer:
         self.size = 0
         for iri, label in labels:
             for name in name_variants(label):
-                toks = tuple(t.text for t in tokens(name) if t.text not in _OPTIONAL)
+                toks = tuple(t.text for t in tokens(name) if not _optional(t.text))
                 if not toks:
                     continue
                 node = self.root
                 for tok in toks:
-                    node = node.children.setdefault(_key(tok), _Node())
+                    node = node.children.setdefault(fold(tok), _Node())
                 node.ends.setdefault(toks, set()).add(iri)
                 self.size += 1
                 self.acronyms.update(t for t in toks if is_acronym(t))
@@ -283,17 +281,17 @@ class Gazetteer:
 
     def _find(self, toks: list[Token], text: str, when: date | None = None) -> list[tuple[Match, range]]:
         found: list[tuple[Match, range]] = []
-        words = [k for k, t in enumerate(toks) if t.text not in _OPTIONAL]
+        words = [k for k, t in enumerate(toks) if not _optional(t.text)]
         for i in range(len(words)):
             node = self.root
             j = i
-            while j < len(words) and (child := node.children.get(_key(toks[words[j]].text))) is not None:
+            while j < len(words) and (child := node.children.get(fold(toks[words[j]].text))) is not None:
                 node = child
                 j += 1
                 iris: set[str] = set()
                 for label_toks, label_iris in node.ends.items():
                     if all(
-                        a == b or (not is_acronym(a) and _key(a) == _key(b))
+                        a == b or (not is_acronym(a) and fold(a) == fold(b))
                         for a, b in zip(label_toks, (toks[k].text for k in words[i:j]), strict=True)
                     ):
                         iris |= label_iris

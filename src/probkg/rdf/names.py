@@ -13,6 +13,9 @@ that linking then cannot place. So the rule lives here, once:
 * compatibility forms are decomposed and accents dropped (NFKD without
   combining marks: "ﬁ" is "fi", "é" is "e");
 * case is folded (`str.casefold`);
+* "&" is the word "and", and a comma is a space: the inspectorate prints
+  "Bury & Rochdale" beside "Bury and Rochdale", and "Kent, Surrey and Sussex"
+  beside "Kent Surrey and Sussex";
 * runs of whitespace are one space, and none at either end.
 
 IRIs are minted from the same folded name (`slug`: README "IRIs",
@@ -20,8 +23,8 @@ IRIs are minted from the same folded name (`slug`: README "IRIs",
 `graph/` derive one slug from one name.
 
 SPARQL has no Unicode normalisation, so `SPARQL_FOLD` (used by
-`queries/entity-search.rq`) folds apostrophes and case only; a test checks that
-the two agree on every label in the graph.
+`queries/entity-search.rq`) does every step but the accents and compatibility
+forms; a test checks that the two agree on every label in the graph.
 """
 
 from __future__ import annotations
@@ -35,8 +38,12 @@ APOSTROPHES = "\u2018\u2019\u02bc"
 
 _TO_STRAIGHT = str.maketrans(dict.fromkeys(APOSTROPHES, "'"))
 
-SPARQL_FOLD = f'LCASE(REPLACE(STR({{}}), "[{APOSTROPHES}]", "\'"))'
-"""The part of `fold` a SPARQL query can do (apostrophes, then case), with `{}` for the expression folded."""
+_SPARQL_STRAIGHT = f'REPLACE(STR({{}}), "[{APOSTROPHES}]", "\'")'
+_SPARQL_AND = f'REPLACE({_SPARQL_STRAIGHT}, "&", " and ")'
+_SPARQL_SPACES = f'REPLACE({_SPARQL_AND}, "[\\\\s,]+", " ")'
+SPARQL_FOLD = f'LCASE(REPLACE({_SPARQL_SPACES}, "^ | $", ""))'
+"""The part of `fold` a SPARQL query can do (apostrophes, "&", commas and spacing, then case), with `{}` for the
+expression folded."""
 
 
 def straight_apostrophes(text: str) -> str:
@@ -45,19 +52,20 @@ def straight_apostrophes(text: str) -> str:
 
 
 def fold(name: str) -> str:
-    """A name as every comparison of names sees it: apostrophes, accents, case and spacing folded."""
+    """A name as every comparison of names sees it: apostrophes, accents, case, "&", commas and spacing folded."""
     decomposed = unicodedata.normalize("NFKD", straight_apostrophes(name).casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.replace("&", " and ").replace(",", " ").split())
 
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slug(name: str) -> str:
-    """The slug of a named thing's IRI: its name folded (`fold`), `&` as "and", apostrophes
-    dropped, and every other run of characters other than a-z and 0-9 one hyphen, none at
-    either end ("Women's Centres & Hubs" is `womens-centres-and-hubs`)."""
-    folded = fold(name).replace("&", " and ").replace("'", "")
+    """The slug of a named thing's IRI: its name folded (`fold`, which reads `&` as "and"),
+    apostrophes dropped, and every other run of characters other than a-z and 0-9 one hyphen,
+    none at either end ("Women's Centres & Hubs" is `womens-centres-and-hubs`)."""
+    folded = fold(name).replace("'", "")
     return _NOT_SLUG.sub("-", folded).strip("-")
 
 

@@ -57,6 +57,9 @@ BODY_COUNTS = {
         SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a pko:Region ; org:subOrganizationOf organisation:probation-service }""",
     "probation delivery units": """
         SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a pko:ProbationDeliveryUnit }""",
+    "PDUs whose region no page names": """
+        SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {
+          ?x a pko:ProbationDeliveryUnit ; org:subOrganizationOf organisation:probation-service }""",
     "community rehabilitation companies": """
         SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {
           ?x a pko:CommunityRehabilitationCompany

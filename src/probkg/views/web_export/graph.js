@@ -215,10 +215,10 @@
   if (N <= 5000) {
     nodes.forEach(function (n) { labelList.appendChild(el("option", n.label)); });
   }
-  // The name-folding rule of probkg.rdf.names.fold: apostrophes, accents, case and spacing.
+  // The name-folding rule of probkg.rdf.names.fold: apostrophes, accents, case, "&" as "and", commas and spacing.
   function fold(s) {
     return String(s).replace(/[\u2018\u2019\u02bc]/g, "'").toLowerCase().normalize("NFKD")
-      .replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, " ").trim();
+      .replace(/[\u0300-\u036f]/g, "").replace(/&/g, " and ").replace(/[\s,]+/g, " ").trim();
   }
   function find(text) {
     var want = fold(text);
