@@ -412,3 +412,13 @@ def test_each_source_dates_unification_in_wales_its_own_way(kg: KnowledgeGraph) 
     # with the day the England and Wales event carries.
     agree = kg.select("""SELECT ?d WHERE { ?c pko:aboutEvent event:probation-services-unified-2021 ; pko:date ?d }""")
     assert {r["d"] for r in agree} == {"2021-06-01"}
+
+
+def test_the_crc_specific_domain_cites_both_numberings(kg: KnowledgeGraph) -> None:
+    rows = kg.select("""SELECT ?code ?url WHERE { framework:hmip-2019-crc-domain-4 skos:notation ?code ;
+        pko:hasEvidence/oa:hasSource/schema:url ?url }""")
+    # The January 2019 CRC report's contents number the CRC-specific work "4. Unpaid work and
+    # Through the Gate"; the inspectorate's "What we inspect" page of the time lists it under
+    # "Specific work (domain three)", beside the NPS's court reports and victim work.
+    assert {r["code"] for r in rows} == {"4"}
+    assert {r["url"].split("/")[2] for r in rows} == {"docslib.org", "inspectorates-staging.bang-on.net"}
