@@ -119,6 +119,37 @@ DEFECTS = {
         "",
         "Claim-document",
     ),
+    "money-without-its-unit": (
+        "provider-news.ttl",
+        "    pko:unit vocab:unit-million-pounds-sterling ;\n",
+        "",
+        "Observation-unit",
+    ),
+    "result-for-a-grade-that-is-not-a-grade": (
+        "nps-division.ttl",
+        "    pko:unit vocab:unit-percent ;\n",
+        "    pko:staffGrade vocab:unit-percent ;\n    pko:unit vocab:unit-percent ;\n",
+        "Observation-staffGrade",
+    ),
+    "disputed-event-given-one-sources-date": (
+        "disputed-date.ttl",
+        "    pko:changeKind vocab:change-merger ;\n",
+        '    pko:changeKind vocab:change-merger ;\n    pko:date "2030-03-01"^^xsd:date ;\n'
+        "    pko:datePrecision vocab:precision-month ;\n",
+        "DisputedDateShape",
+    ),
+    "dated-claim-naming-no-event": (
+        "disputed-date.ttl",
+        '    pko:aboutEvent event:fixture-first-and-second-crc-merged ;\n    pko:date "2031-01-01"',
+        '    pko:date "2031-01-01"',
+        "DatedClaimShape",
+    ),
+    "dated-claim-citing-another-document": (
+        "disputed-date.ttl",
+        "    oa:hasSource document:fixture-2031-merger-page .",
+        "    oa:hasSource document:fixture-2030-merger-news .",
+        "StatedFact-documentQuoted",
+    ),
 }
 
 

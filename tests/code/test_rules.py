@@ -53,6 +53,7 @@ def _definitions() -> dict[str, list[str]]:
         ("fold", "rdf/names.py"),
         ("preferred_label", "rdf/names.py"),
         ("ENTITY_KINDS", "rdf/vocab.py"),
+        ("EVIDENCED_KINDS", "rdf/vocab.py"),
         ("to_rdflib", "rdf/terms.py"),
         ("to_oxigraph", "rdf/terms.py"),
         ("binding", "rdf/terms.py"),

@@ -329,3 +329,96 @@ def test_the_crc_form_of_the_2018_2020_framework(kg: KnowledgeGraph) -> None:
     assert [r["url"] for r in cited] == [
         "https://docslib.org/doc/6855554/derbyshire-leicestershire-nottinghamshire-and-rutland-community-rehabilitation-company"
     ]
+
+
+def test_every_measure_two_inspections_share_says_why(kg: KnowledgeGraph) -> None:
+    rows = kg.select("""SELECT ?m (COUNT(DISTINCT ?i) AS ?n) (SAMPLE(?why) AS ?note) WHERE {
+        ?o a pko:Statistic ; sosa:observedProperty ?m ; pko:inspection ?i .
+        OPTIONAL { ?m skos:scopeNote ?why } } GROUP BY ?m HAVING (COUNT(DISTINCT ?i) > 1)""")
+    shared = {r["m"].rsplit("/", 1)[1]: r.get("note") for r in rows}
+    assert [m for m, note in shared.items() if not note] == []
+    # 003 and 004 count the same things: "five geographical local delivery units" against "six
+    # PDUs"; "2,466 active cases" against "3,620 cases"; "4 approved premises" against "four";
+    # the case, court report and victim samples ("96 cases", "95 court reports", "33 custodial
+    # cases" against "338 cases", "265 court reports", "28 statutory victim cases"); "62
+    # individual responsible officers" against "206 interviews"; "22 local authorities" in both;
+    # enquiries not made to children's services ("26 cases") and the police ("65 cases") against
+    # "31 of 252" and "28 out of 251"; "an acceptable workload" (52 per cent) against workloads
+    # "manageable" (71, 46 and 60 per cent); and the workload tool ("exceeding 170 per cent"
+    # against "from 102 to 97 per cent for POs").
+    assert set(shared) == {
+        "delivery-units-count",
+        "active-victim-cases",
+        "approved-premises-count",
+        "cases-inspected",
+        "court-reports-inspected",
+        "victim-cases-inspected",
+        "practitioners-interviewed",
+        "local-authorities-count",
+        "court-reports-child-safeguarding-information-not-requested",
+        "court-reports-domestic-abuse-information-not-requested",
+        "staff-share-workload-manageable",
+        "workload-tool-level",
+    }
+
+
+def test_measures_that_are_only_close_are_linked_with_a_reason(kg: KnowledgeGraph) -> None:
+    rows = kg.select("""SELECT ?a ?b WHERE { ?a a pko:Measure ; skos:closeMatch ?b .
+        { ?a pko:matchJudgement ?why } UNION { ?b pko:matchJudgement ?why } }""")
+    pairs = {frozenset((r["a"].rsplit("/", 1)[1], r["b"].rsplit("/", 1)[1])) for r in rows}
+    # 003: "235 probation officers in post against a target of 298" / 004: "a vacancy rate of
+    # seven per cent"; 003: victim liaison officers' "average caseload is 150" / 004: "the average
+    # caseload was 33.28 for a probation officer"; 003: "19 courts" / 004: "10 magistrates’ courts
+    # and three Crown Courts"; 003: "Race was recorded in 94 per cent of cases" / 004: "asked about
+    # diversity ... (82 per cent)"; 003: "Around 260,000 adults annually" / 004: "managing 13,427
+    # people on probation".
+    assert pairs == {
+        frozenset(p)
+        for p in (
+            ("probation-officers-in-post", "staff-vacancy-rate"),
+            ("victim-liaison-officer-caseload", "average-caseload"),
+            ("courts-count", "magistrates-courts-count"),
+            ("caseload-diversity-data-recorded", "cases-diversity-asked"),
+            ("people-supervised-per-year", "people-on-probation"),
+        )
+    }
+
+
+def test_each_source_dates_unification_in_wales_its_own_way(kg: KnowledgeGraph) -> None:
+    rows = kg.select("""SELECT ?doc ?date ?n WHERE {
+        ?c pko:aboutEvent event:probation-unification ; pko:statedIn ?doc ; pko:date ?d ;
+           pko:datePrecision/pko:significantLength ?n ; pko:hasEvidence/oa:hasSource ?doc .
+        BIND (SUBSTR(STR(?d), 1, ?n) AS ?date) }""")
+    # The inspectorate's press releases on Swansea Neath Port Talbot PDU (January 2022) and Gwent
+    # PDU (February 2022) say aspects of unification occurred in Wales in December 2019; WISERD's
+    # executive summary says the two parts were reunified in 2020, and the journal commentary
+    # that probation in Wales reunified in 2020 (all read on the pages cited in pages.ttl).
+    assert {(r["doc"].rsplit("/", 1)[1], r["date"]) for r in rows} == {
+        ("hmip-2022-01-swansea-neath-port-talbot-pdu", "2019-12"),
+        ("hmip-2022-02-gwent-pdu", "2019-12"),
+        ("wiserd-towards-a-devolved-probation-service-in-wales", "2020"),
+        ("sage-devolution-of-probation-in-wales", "2020"),
+    }
+    # The sources disagree, so the event itself carries no date; it rests on the pages as well as
+    # on the curators' note.
+    assert kg.select("SELECT ?d WHERE { event:probation-unification pko:date ?d }") == []
+    cited = kg.select("""SELECT ?doc WHERE { event:probation-unification pko:hasEvidence/oa:hasSource ?doc .
+        ?doc schema:url ?url }""")
+    assert {r["doc"].rsplit("/", 1)[1] for r in cited} == {
+        "hmip-2022-01-swansea-neath-port-talbot-pdu",
+        "hmip-2022-02-gwent-pdu",
+    }
+    # The same two press releases date the single Probation Service to June 2021, which agrees
+    # with the day the England and Wales event carries.
+    agree = kg.select("""SELECT ?d WHERE { ?c pko:aboutEvent event:probation-services-unified-2021 ; pko:date ?d }""")
+    assert {r["d"] for r in agree} == {"2021-06-01"}
+
+
+def test_the_crc_specific_domain_cites_both_numberings(kg: KnowledgeGraph) -> None:
+    rows = kg.select("""SELECT ?code ?url WHERE { framework:hmip-2019-crc-domain-4 skos:notation ?code ;
+        pko:hasEvidence/oa:hasSource/schema:url ?url }""")
+    # The January 2019 CRC report's contents number the CRC-specific work "4. Unpaid work and
+    # Through the Gate"; the inspectorate's "What we inspect" page of the time lists it under
+    # "Specific work (domain three)", beside the NPS's court reports and victim work.
+    assert {r["code"] for r in rows} == {"4"}
+    assert {r["url"].split("/")[2] for r in rows} == {"docslib.org", "inspectorates-staging.bang-on.net"}

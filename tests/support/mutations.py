@@ -375,6 +375,29 @@ def undocumented_term(real: Real) -> Applied:
     return real.edit_graph(term, lambda g: g.remove((term, SKOS.definition, None)))
 
 
+def shared_measure_without_its_reason(real: Real) -> Applied:
+    def shared(measure: rdflib.URIRef) -> bool:
+        stats = real.data.union.subjects(SOSA.observedProperty, measure)
+        return len({real.value(o, PKO.inspection) for o in stats} - {None}) > 1
+
+    measure = real.first(PKO.Measure, lambda m: real.value(m, SKOS.scopeNote) is not None and shared(m))
+    return real.edit_graph(measure, lambda g: g.remove((measure, SKOS.scopeNote, None)))
+
+
+def event_dated_against_its_sources(real: Real) -> Applied:
+    def disputed(event: rdflib.URIRef) -> bool:
+        dates = {real.value(c, PKO.date) for c in real.data.union.subjects(PKO.aboutEvent, event)} - {None}
+        return real.value(event, PKO.date) is None and len(dates) > 1
+
+    event = real.first(ORG.ChangeEvent, disputed)
+
+    def date(g: rdflib.Graph) -> None:
+        g.add((event, PKO.date, rdflib.Literal("2019-12-01", datatype=XSD.date)))
+        g.add((event, PKO.datePrecision, VOCAB["precision-month"]))
+
+    return real.edit_graph(event, date)
+
+
 MUTATIONS = [
     Mutation("finding-without-evidence", "a finding with no evidence quote", "Fact-evidence", finding_without_evidence),
     Mutation(
@@ -512,6 +535,18 @@ MUTATIONS = [
         "an ontology class whose definition was deleted",
         "UndocumentedTermCheck",
         undocumented_term,
+    ),
+    Mutation(
+        "shared-measure-without-reason",
+        "a measure two inspections share, its scope note deleted (a warning)",
+        "SharedMeasureShape",
+        shared_measure_without_its_reason,
+    ),
+    Mutation(
+        "event-dated-against-its-sources",
+        "an event whose sources disagree on its date given one of their dates",
+        "DisputedDateShape",
+        event_dated_against_its_sources,
     ),
 ]
 

@@ -23,33 +23,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from probkg.rdf.store import KnowledgeGraph
-from probkg.rdf.vocab import ID_BASE
-
-# Kinds of IRI that name facts or entities and so must carry evidence. A corpus
-# document (pko:SourceDocument) is exempt: its text is its own evidence.
-EVIDENCED_KINDS = (
-    "organisation",
-    "person",
-    "place",
-    "programme",
-    "service",
-    "initiative",
-    "contract",
-    "framework",
-    "document",
-    "system",
-    "arrangement",
-    "legislation",
-    "inspection",
-    "rating",
-    "observation",
-    "finding",
-    "recommendation",
-    "claim",
-    "event",
-    "ownership",
-    "membership",
-)
+from probkg.rdf.vocab import EVIDENCED_KINDS, ID_BASE
 
 
 def normalise(text: str) -> str:

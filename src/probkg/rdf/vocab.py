@@ -85,6 +85,26 @@ ENTITY_KIND_CLASSES = (
 (or a subclass of it) the entity has. Arrangements come before organisations because
 `pko:MultiAgencyArrangement` is an `org:OrganizationalCollaboration`, itself an organisation."""
 
+EVIDENCED_KINDS = ENTITY_KINDS + (
+    "framework",
+    "document",
+    "inspection",
+    "rating",
+    "observation",
+    "finding",
+    "recommendation",
+    "claim",
+    "event",
+    "ownership",
+    "membership",
+)
+"""The kinds of IRI that must carry evidence (`probkg check-evidence`): every entity, and every fact or framework.
+
+The rest of `ID_KINDS` are the curators' own terms (vocabularies, themes,
+measures, populations: defined in our words) or the evidence itself (quotes).
+A corpus document is exempt at check time, since its text is its own evidence.
+"""
+
 PKS = "https://w3id.org/probation-kg/shapes#"
 """The namespace of the project's SHACL shapes and QC checks (`pks:`)."""
 SH = "http://www.w3.org/ns/shacl#"
