@@ -342,8 +342,9 @@ def cell(server: Server, text: str, clients: int, seconds: float) -> dict:
         "p99": r["p99"] / 1000,
         "ok": r["ok"],
         "errors": r["errors"],
-        "cpu_ms": cpu / ok * 1000 if ok else None,
-        "main_cpu_ms": own / ok * 1000 if ok else None,
+        # A worker that left the tree unreaped took its CPU time along: below zero is no figure at all.
+        "cpu_ms": cpu / ok * 1000 if ok and cpu >= 0 else None,
+        "main_cpu_ms": own / ok * 1000 if ok and cpu >= 0 else None,
         "drain_s": drained,
     }
 

@@ -66,3 +66,19 @@ def test_a_target_without_figures_is_not_measured_and_the_tables_still_render() 
     verdicts = dict((t, v) for t, _, v in judge(size))
     assert verdicts["`recurring-problems` (mid) within 1.25x of Oxigraph's server"] == "not measured"
     assert any("Targets of issue 21" in line for line in peers_lines(size))
+
+
+def test_a_cell_with_too_few_answers_gives_no_verdict() -> None:
+    # 16 connections on a query of several seconds: a 10 s cell may end with almost nothing answered, and a
+    # "rate" of 0.0 against probkg's 0.8 once read as a target met at N = 5,000.
+    size = _size(lookup=500, p99=0.005, mid=80, rdflib=100, after_mb=1000)
+    size["serve_peers"]["cells"]["heavy"]["oxigraph-memory"] = [{**_cell(0.0), "ok": 0, "cpu_ms": None}]
+    verdicts = dict((t, v) for t, _, v in judge(size))
+    assert verdicts["`band-changes` (heavy) within 1.25x of Oxigraph's server"] == "not measured"
+
+
+def test_a_negative_cpu_figure_is_left_out_of_the_median() -> None:
+    size = _size(lookup=500, p99=0.005, mid=80, rdflib=100, after_mb=1000)
+    size["serve_peers"]["cells"]["heavy"]["probkg"] = [{**_cell(80), "cpu_ms": -2923.75}]
+    text = "\n".join(peers_lines(size))
+    assert "-2923" not in text
