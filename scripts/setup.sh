@@ -10,8 +10,17 @@ PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+# The editable install (a path entry for src/) sees new modules without reinstalling, so pip
+# runs only when what it reads changed: pyproject.toml (dependencies, console scripts), the
+# interpreter, or the checkout's place. The stamp records the three; a tree already set up
+# skips the seconds pip takes to find nothing to do.
+STAMP=.venv/.probkg-installed
+want="$(sha256sum pyproject.toml | cut -d' ' -f1) $(readlink -f .venv/bin/python) $PWD"
+if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ] || [ ! -x .venv/bin/probkg ]; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+  printf '%s\n' "$want" > "$STAMP"
+fi
 
 # Debian packages (a JRE and Apache Jena for the second SHACL opinion, a browser
 # for the web page test, Graphviz for pictures). Only what is missing is installed.
