@@ -280,7 +280,7 @@ def test_a_folder_is_drafted_file_by_file_past_a_bad_one(lay: Layout, tmp_path: 
 
 
 def test_running_text_findings_against_the_curated_ones(lay: Layout, kg: KnowledgeGraph, ctx: GraphContext) -> None:
-    """The issue's target (recall 0.6 at precision 0.9), met on 004; on 003 the recall is, the precision not."""
+    """The issue's target, recall at least 0.6 at precision at least 0.9, on both reports of the corpus."""
     from probkg.ingest.compare import compare
 
     def findings(corpus_file: str):
@@ -292,4 +292,71 @@ def test_running_text_findings_against_the_curated_ones(lay: Layout, kg: Knowled
     row = findings("004_7a4ad4ab751c8ea9.txt")
     assert row.precision >= 0.9 and row.recall >= 0.6, row
     row = findings("003_696e1b8b1646501d.txt")
-    assert row.recall >= 0.6 and row.precision >= 0.8, row  # docs/ingest.md says why 0.9 is not reached
+    assert row.precision >= 0.9 and row.recall >= 0.6, row
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Word senses: the verb of offending, "about", "most important", a group of people, a verb of contact.
+        ("Nearly a third of the people supervised had committed violent offences.", (0, 0)),
+        ("Staff were committed to their work with people on probation.", (1, 0)),
+        ("Managers met monthly to settle questions concerning the estate.", (0, 0)),
+        ("The state of the waiting rooms was particularly concerning.", (0, 1)),
+        ("Plans named the needs of each person and dealt with the most critical first.", (0, 0)),
+        ("Sentencers were critical of the reports sent to court.", (0, 1)),
+        ("The team ran groups for minority ethnic women in two towns.", (0, 0)),
+        ("A minority of plans set out how risks to children would be managed.", (0, 1)),
+        ("Officers spent the first week engaging with local partners.", (0, 0)),
+        # A condition, "as well as", and a problem that is the object of a remedy judge nothing.
+        ("Where appropriate, officers shared the plan with the police.", (0, 0)),
+        ("The team visits homes as well as offices across the county.", (0, 0)),
+        ("Leaders set up a scheme to fill vacancies across the county.", (0, 0)),
+        # What should have happened is a concern.
+        ("In a few cases the police could have been told sooner.", (0, 1)),
+    ],
+)
+def test_words_judge_by_their_grammar(sentence: str, expected: tuple[int, int]) -> None:
+    """Each sentence is written for the test; the expected counts are the rules of ingest/polarity.py's docstring."""
+    from probkg.ingest.polarity import scores
+
+    assert scores(sentence) == expected
+
+
+def test_where_a_sentence_sits_tells_judgement_from_description() -> None:
+    """A chapter written for the test: each expectation is the rule of running_text.py's docstring it shows."""
+    from probkg.ingest.model import Rating
+    from probkg.ingest.running_text import findings
+
+    lines = [
+        "Summary",
+        "The division runs four offices and a central team. Its case records were accessible to every officer.",
+        "1. Delivery",
+        "The division runs four offices and a central team. Each office keeps a register accessible to all staff.",
+        "The division runs four offices and a central team. We found the registers were kept well in each office.",
+        "Leaders were effective and visible to staff. Staff in every office said that morale was good.",
+        "The division will open a fifth office next year, which leaders see as a good step.",
+        "However, some plans were poor and did not name the risks to children.",
+        "Although the offices were busy, supervision of the officers was insufficient.",
+        "Reports were thorough, but some were sent to court late.",
+        "1.4. Facilities",
+        "Good",
+        "Premises are safe, accessible and appropriate for all who use them.",
+        "Interview rooms were appropriate and were kept in good order.",
+    ]
+    out = ParsedReport("test", "test", ratings=[Rating("1.4", "Facilities", "band-good", [])])
+    found = [(f.polarity, f.text) for f in findings(lines, out, set())]
+    assert found == [
+        # A summary judges throughout: its one-word later sentence stays.
+        ("strength", "Its case records were accessible to every officer."),
+        # A paragraph that opens by describing: its one-word later sentence goes, unless the inspectors say it.
+        ("strength", "We found the registers were kept well in each office."),
+        # A paragraph that opens with a judgement goes on judging.
+        ("strength", "Leaders were effective and visible to staff."),
+        ("strength", "Staff in every office said that morale was good."),
+        # The plan goes; a linking "However," and a conceded "Although ..." leave one judgement; "but" joins two.
+        ("area-for-improvement", "However, some plans were poor and did not name the risks to children."),
+        ("area-for-improvement", "Although the offices were busy, supervision of the officers was insufficient."),
+        # The line after a standard's heading and its band is the framework's wording of the standard.
+        ("strength", "Interview rooms were appropriate and were kept in good order."),
+    ]
