@@ -352,6 +352,49 @@ def test_a_folder_is_drafted_file_by_file_past_a_bad_one(lay: Layout, tmp_path: 
     assert result.exit_code == EXIT_OK, result.output
 
 
+def test_json_output_for_one_file(lay: Layout, tmp_path: Path) -> None:
+    out = tmp_path / "northmoor.ttl"
+    result = CliRunner().invoke(
+        main, ["--root", str(lay.root), "ingest", str(HTML), "--as", "northmoor", "-o", str(out), "--format", "json"]
+    )
+    assert result.exit_code == EXIT_OK, result.output
+    report = json.loads(result.stdout)
+    # The fixture's ratings table: the overall rating and eight standards; its two recommendations.
+    assert (report["layout"], report["counts"]["ratings"], report["counts"]["recommendations"]) == (
+        "hmip-2025-web-text",
+        9,
+        2,
+    )
+    assert report["written"] == str(out) and report["text"] == str(tmp_path / "northmoor-pdu-2025.html.txt")
+    assert all(set(item) == {"kind", "name", "count"} for item in report["not_linked"])
+    assert any("drafted organisation:northmoor-pdu" in w for w in report["warnings"])
+    # --compare adds the table as rows of numbers; 003's ratings are the curated ones ("Overall rating" Good
+    # and ten standards).
+    result = CliRunner().invoke(
+        main,
+        ["--root", str(lay.root), "ingest", str(lay.sources / "003_696e1b8b1646501d.txt"), "--as", "x"]
+        + ["--dry-run", "--compare", "--format", "json"],
+    )
+    report = json.loads(result.stdout)
+    assert report["written"] is None
+    rows = {row["kind"]: row for row in report["comparison"]["rows"]}
+    assert (rows["ratings"]["draft"], rows["ratings"]["precision"], rows["ratings"]["recall"]) == (11, 1.0, 1.0)
+
+
+def test_json_output_for_a_folder(lay: Layout, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / PRESS.name).write_bytes(PRESS.read_bytes())
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+    result = CliRunner().invoke(main, ["--root", str(lay.root), "ingest", str(folder), "--dry-run", "--format", "json"])
+    assert result.exit_code == EXIT_SOME_FAILED
+    report = json.loads(result.stdout)
+    assert (report["drafted"], report["failed"]) == (1, 1)
+    files = {f["file"]: f for f in report["files"]}
+    assert files["broken.pdf"]["exit_code"] == EXIT_BAD_INPUT and files["broken.pdf"]["kind"] is None
+    assert files[PRESS.name]["kind"] == "article-text" and files[PRESS.name]["error"] is None
+
+
 # -- findings of the running text --------------------------------------------------------------------------
 
 
