@@ -176,6 +176,52 @@ def test_a_framework_the_graph_lacks_names_the_codes_seen(lay: Layout, tmp_path:
     assert "graph/reference/frameworks.ttl" in result.output and "truncated" not in result.output
 
 
+def test_a_framework_is_found_from_the_graphs_data_alone(lay: Layout, tmp_path: Path) -> None:
+    """A framework added to the graph (here a test file beside graph/) is found by its codes and names, no code."""
+    standards = {
+        "1.1": "Leadership",
+        "1.2": "Staff",
+        "1.3": "Services",
+        "1.4": "Information and facilities",
+        "2.1": "Assessment",
+        "2.2": "Planning",
+        "2.3": "Implementation and delivery",
+        "2.4": "Reviewing",
+        "3.1": "Unpaid work",
+        "3.2": "Statutory victim work",
+    }
+    lines = [
+        "@prefix pko: <https://w3id.org/probation-kg/ontology#> .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
+        f"@prefix framework: <{ID_BASE}framework/> .",
+        'framework:test-unpaid a pko:RatingFramework ; rdfs:label "A framework written for the test"@en .',
+        "framework:test-unpaid-overall a pko:OverallAssessment ; skos:inScheme framework:test-unpaid ;",
+        '    rdfs:label "overall rating"@en .',
+    ]
+    for code, name in standards.items():
+        lines.append(
+            f"framework:test-unpaid-{code.replace('.', '-')} a pko:Standard ; skos:inScheme framework:test-unpaid ;"
+        )
+        lines.append(f'    rdfs:label "{name}"@en ; skos:notation "{code}" .')
+    extra = tmp_path / "test-framework.ttl"
+    extra.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ctx = GraphContext.from_graph(load([*lay.data_files(), extra], lay))
+    # The fixture's table with "3.1<TAB>Unpaid work<TAB>Good" in place of court reports: only the new framework fits.
+    report = tmp_path / "unpaid.txt"
+    report.write_text(
+        TEXT_2019.read_text(encoding="utf-8").replace(
+            "3.1\tCourt reports and case allocation\tGood", "3.1\tUnpaid work\tGood"
+        ),
+        encoding="utf-8",
+    )
+    kg = draft_graph(ingest(report, "unpaid", lay, ctx=ctx), lay)
+    used = kg.select("SELECT ?f WHERE { ?i a pko:Inspection ; pko:usesFramework ?f }")
+    assert [r["f"] for r in used] == [f"{ID_BASE}framework/test-unpaid"]
+    rated = kg.select("SELECT ?s WHERE { ?r a pko:Rating ; pko:standard ?s }")
+    assert f"{ID_BASE}framework/test-unpaid-3-1" in {r["s"] for r in rated} and len(rated) == 11
+
+
 def _body_of(ctx: GraphContext, title: str) -> tuple[str, list[str]]:
     parsed = ParsedReport(layout="test", framework="hmip-2025", body=title, body_quote=Quote(title, 1))
     builder = _Builder(source.ReportText(Path("t.txt"), title), parsed, "t", ctx)
