@@ -499,6 +499,7 @@ def test_where_a_sentence_sits_tells_judgement_from_description() -> None:
         "1. Delivery",
         "The division runs four offices and a central team. Each office keeps a register accessible to all staff.",
         "The division runs four offices and a central team. We found the registers were kept well in each office.",
+        "The division runs four offices and a central team. The registers of the offices were poor.",
         "Leaders were effective and visible to staff. Staff in every office said that morale was good.",
         "The division will open a fifth office next year, which leaders see as a good step.",
         "However, some plans were poor and did not name the risks to children.",
@@ -514,8 +515,10 @@ def test_where_a_sentence_sits_tells_judgement_from_description() -> None:
     assert found == [
         # A summary judges throughout: its one-word later sentence stays.
         ("strength", "Its case records were accessible to every officer."),
-        # A paragraph that opens by describing: its one-word later sentence goes, unless the inspectors say it.
+        # A paragraph that opens by describing: its one-word later sentence goes, unless the inspectors say it ...
         ("strength", "We found the registers were kept well in each office."),
+        # ... or its one word is a verdict in itself.
+        ("area-for-improvement", "The registers of the offices were poor."),
         # A paragraph that opens with a judgement goes on judging.
         ("strength", "Leaders were effective and visible to staff."),
         ("strength", "Staff in every office said that morale was good."),

@@ -61,6 +61,14 @@ NEGATIVE = frozenset(
     challenging pressure pressures
     """.split()
 )
+VERDICTS = frozenset(
+    """
+    good well excellent positive impressive commendable
+    poor poorly weak weakness unacceptable unacceptably inadequate inadequately insufficient insufficiently
+    """.split()
+)
+"""Words that are a verdict wherever they stand; the other judging words (accessible, comprehensive, clear,
+committed, effective) also describe, and judge only where the sentence or its paragraph judges."""
 NEGATIONS = frozenset({"not", "no", "never", "nor", "without", "rarely", "seldom", "lacked"})
 CONDITIONS = frozenset({"where", "when", "if", "unless", "whether"})
 JUDGING_VERBS = frozenset(

@@ -18,10 +18,11 @@ Where a sentence sits tells judgement from description:
 * in a chapter's running text, a paragraph that opens with a judgement goes
   on judging, but one that opens by describing (how the division is
   organised, what a scheme is) goes on describing: there, a later sentence
-  whose one word of praise or concern is all the judging it does, and that is
-  not in the inspectors' own voice ("we found", "our casework"), is taken as
-  description ("Case files are open to every officer on the shared drive")
-  and left out;
+  whose one word of praise or concern is all the judging it does, is not a
+  verdict in itself ("accessible", "comprehensive", unlike "good" or "poor":
+  `polarity.VERDICTS`), and is not in the inspectors' own voice ("we found",
+  "our casework"), is taken as description ("Case files are accessible to
+  every officer on the shared drive") and left out;
 * a plan, an aim or an expectation ("will", "the objective is to", "we
   expect") says what is meant to happen, not what was found, and is left out.
 
@@ -54,7 +55,7 @@ from collections.abc import Collection
 
 from probkg.ingest.layouts import split_sentences, table_cells
 from probkg.ingest.model import BANDS, Finding, ParsedReport, Quote
-from probkg.ingest.polarity import CONTRASTS, scores, words
+from probkg.ingest.polarity import CONTRASTS, VERDICTS, scores, words
 
 _DESCRIBES = re.compile(
     r"(annex|appendix|glossary|background|contextual facts|context|methodology|introduction|recommendations"
@@ -152,8 +153,9 @@ def _polarity(sentence: str) -> str | None:
 
 
 def _describes(sentence: str) -> bool:
-    """A sentence whose one judging word is all the judging it does, not in the inspectors' voice."""
-    return sum(scores(main_clause(sentence))) == 1 and not _INSPECTORS_VOICE.search(sentence)
+    """A sentence whose one judging word, not a verdict in itself, is all it judges, not in the inspectors' voice."""
+    main = main_clause(sentence)
+    return sum(scores(main)) == 1 and not VERDICTS.intersection(words(main)) and not _INSPECTORS_VOICE.search(sentence)
 
 
 def findings(lines: list[str], out: ParsedReport, drafted: Collection[int]) -> list[Finding]:
