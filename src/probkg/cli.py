@@ -612,10 +612,14 @@ def ingest(
         text = ingest_mod.text_beside(draft, out)
         report |= {"written": str(out), "text": str(text) if text else None}
         sources = text.parent if text else path.resolve().parent
+        # an article linked to the graph's inspection is validated beside the files that describe it
+        beside = (
+            f" {lay.graph / 'inspections'} {lay.graph / 'sources'}" if draft.counts.get("inspections linked") else ""
+        )
         if fmt == "text":
             click.echo(
                 f"wrote {out} ({draft.counts['evidence quotes']} quotes, each verified against {text or path.name}); "
-                f"next: probkg check-evidence --sources {sources} {out} && probkg validate {out}"
+                f"next: probkg check-evidence --sources {sources} {out} && probkg validate {out}{beside}"
             )
     if compare:
         result = ingest_mod.compare_with_curated(draft, lay, kg)
