@@ -258,6 +258,28 @@ def test_a_framework_is_found_from_the_graphs_data_alone(lay: Layout, tmp_path: 
     assert f"{ID_BASE}framework/test-unpaid-3-1" in {r["s"] for r in rated} and len(rated) == 11
 
 
+def test_a_crc_report_is_rated_against_the_crc_framework(lay: Layout, ctx: GraphContext, tmp_path: Path) -> None:
+    """graph/reference/frameworks-crc.ttl: the CRC form of 2018-2020 rates 4.1 "Unpaid work" and 4.2 "Through the Gate"."""
+    text = TEXT_2019.read_text(encoding="utf-8").replace("Service: NPS Northmoor", "Service: Northmoor CRC")
+    text = text.replace(
+        "3. NPS-specific work\n3.1\tCourt reports and case allocation\tGood\n3.2\tStatutory victim work\tGood",
+        "4. Unpaid work and Through the Gate\n4.1\tUnpaid work\tGood\n4.2\tThrough the Gate\tRequires improvement",
+    )
+    report = tmp_path / "northmoor-crc.txt"
+    report.write_text(text, encoding="utf-8")
+    draft = ingest(report, "northmoor-crc", lay, ctx=ctx)
+    kg = draft_graph(draft, lay)
+    used = kg.select("SELECT ?f WHERE { ?i a pko:Inspection ; pko:usesFramework ?f }")
+    assert [r["f"] for r in used] == [f"{ID_BASE}framework/hmip-2019-crc"]
+    bands = {
+        r["s"]: r["b"] for r in kg.select("SELECT ?s ?b WHERE { ?r a pko:Rating ; pko:standard ?s ; pko:band ?b }")
+    }
+    assert bands[f"{ID_BASE}framework/hmip-2019-crc-4-2"] == f"{ID_BASE}vocab/band-requires-improvement"
+    assert len(bands) == 11  # the overall rating and the ten standards of the table
+    # "Service: Northmoor CRC": a CRC the graph lacks, drafted as one.
+    assert any("(pko:CommunityRehabilitationCompany)" in w for w in draft.warnings)
+
+
 def _body_of(ctx: GraphContext, title: str) -> tuple[str, list[str]]:
     parsed = ParsedReport(layout="test", framework="hmip-2025", body=title, body_quote=Quote(title, 1))
     builder = _Builder(source.ReportText(Path("t.txt"), title), parsed, "t", ctx)
