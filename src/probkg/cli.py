@@ -555,6 +555,7 @@ def lint(lay: Layout, paths: tuple[Path, ...], fmt: str, fail_on: str, timeout: 
 @click.option(
     "--max-bytes", type=click.IntRange(1), default=None, help="Largest report text accepted, in bytes (default: 4 MiB)."
 )
+@REPORT_FORMAT
 @click.pass_obj
 def ingest(
     lay: Layout,
@@ -566,13 +567,15 @@ def ingest(
     markdown: bool,
     dry_run: bool,
     max_bytes: int | None,
+    fmt: str,
 ) -> None:
     """Draft graph data from a report (text, saved web page or PDF) or an article about one, or a folder of them.
 
     Exit 0 written, 1 the draft failed its own evidence check (nothing written),
     2 bad input, 3 file over the size limit, 4 a text in no known layout,
     5 output exists (give --force), 7 a PDF with no text layer; for a folder,
-    0 every file drafted, 8 some failed (the table says which). See docs/ingest.md.
+    0 every file drafted, 8 some failed (the table says which). With --format json
+    the summary (or the folder's table) is one JSON object. See docs/ingest.md.
     """
     from probkg import ingest as ingest_mod
 
@@ -592,27 +595,42 @@ def ingest(
             progress=lambda n, total, r: click.echo(f"[{n}/{total}] {r.path.name}: {r.outcome}", err=True),
             max_bytes=limit,
         )
-        click.echo(ingest_mod.folder_table(results))
+        if fmt == "json":
+            echo_json(ingest_mod.folder_json(results))
+        else:
+            click.echo(ingest_mod.folder_table(results))
         sys.exit(EXIT_SOME_FAILED if any(r.error for r in results) else 0)
     if inspection_id is None:
         raise InputError("--as", "give the draft's slug (--as ID) when ingesting one file")
     draft = ingest_mod.ingest(path, inspection_id, lay, kg=kg, max_bytes=limit)
     out = output or Path(f"{inspection_id}.ttl")
-    click.echo(f"{path.name}: {ingest_mod.summary(draft)}")
+    report = ingest_mod.summary_json(draft) | {"written": None, "text": None}
+    if fmt == "text":
+        click.echo(f"{path.name}: {ingest_mod.summary(draft)}")
     if not dry_run:
         ingest_mod.write(draft, out, force)
         text = ingest_mod.text_beside(draft, out)
+        report |= {"written": str(out), "text": str(text) if text else None}
         sources = text.parent if text else path.resolve().parent
-        click.echo(
-            f"wrote {out} ({draft.counts['evidence quotes']} quotes, each verified against "
-            f"{text or path.name}); next: probkg check-evidence --sources {sources} {out} && probkg validate {out}"
+        # an article linked to the graph's inspection is validated beside the files that describe it
+        beside = (
+            f" {lay.graph / 'inspections'} {lay.graph / 'sources'}" if draft.counts.get("inspections linked") else ""
         )
+        if fmt == "text":
+            click.echo(
+                f"wrote {out} ({draft.counts['evidence quotes']} quotes, each verified against {text or path.name}); "
+                f"next: probkg check-evidence --sources {sources} {out} && probkg validate {out}{beside}"
+            )
     if compare:
         result = ingest_mod.compare_with_curated(draft, lay, kg)
-        click.echo(f"compared with the curated {result.curated_inspection.rsplit('/id/', 1)[-1]}:")
-        click.echo(result.table(markdown=markdown))
-        for line in result.differences:
-            click.echo(f"  {line}")
+        report["comparison"] = result.as_json()
+        if fmt == "text":
+            click.echo(f"compared with the curated {result.curated_inspection.rsplit('/id/', 1)[-1]}:")
+            click.echo(result.table(markdown=markdown))
+            for line in result.differences:
+                click.echo(f"  {line}")
+    if fmt == "json":
+        echo_json(report)
 
 
 def _view_options(func):

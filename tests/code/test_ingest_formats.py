@@ -22,7 +22,7 @@ from probkg.ingest import GraphContext, draft_graph, ingest, source
 from probkg.ingest.boilerplate import boilerplate_lines
 from probkg.ingest.draft import _Builder
 from probkg.ingest.model import ParsedReport, Quote
-from probkg.rdf.store import KnowledgeGraph
+from probkg.rdf.store import KnowledgeGraph, load
 from probkg.rdf.vocab import ID_BASE
 from support.pdf import pdf_from_text, pdf_without_text
 
@@ -62,6 +62,43 @@ def facts(lay: Layout, draft) -> dict[str, set[tuple[str, ...]]]:
     }
 
 
+def checked_and_filled(lay: Layout, out: Path, text: Path, beside: tuple[Path, ...] = ()) -> dict:
+    """check-evidence on a written draft, then what its header and warnings ask a curator to fill, then validate.
+
+    The curator's part: a corpus name for the text, each drafted body's parent (here the parent of a
+    body of the same class the reference data holds) and the measure of each figure that has none (a
+    measure of the reference data, which `validate` reads beside a draft). `beside`: the graph files
+    the draft links into (an article's inspection). Returns `probkg validate --format json`'s report.
+    """
+    sources = out.parent / "sources"
+    sources.mkdir()
+    for corpus in [*lay.sources.glob("*.txt"), text]:  # the graph's own quotes are checked too
+        (sources / corpus.name).write_bytes(corpus.read_bytes())
+    checked = CliRunner().invoke(main, ["--root", str(lay.root), "check-evidence", "--sources", str(sources), str(out)])
+    assert checked.exit_code == EXIT_OK, checked.output
+    reference = load(sorted((lay.graph / "reference").rglob("*.ttl")), lay)
+    draft = draft_graph_of(lay, out)
+    drafted = draft.select("SELECT ?b ?c WHERE { ?b a ?c ; skos:definition ?d FILTER(STRSTARTS(STR(?d), 'Draft:')) }")
+    figures = draft.select("SELECT ?o WHERE { ?o a pko:Statistic FILTER NOT EXISTS { ?o sosa:observedProperty ?m } }")
+    filled = out.read_text(encoding="utf-8").replace(f'"{text.name}"', '"901_0123456789abcdef.txt"')
+    for row in drafted:
+        parent = reference.select(f"SELECT ?p WHERE {{ ?u a <{row['c']}> ; org:subOrganizationOf ?p }} LIMIT 1")
+        filled += f"\n<{row['b']}> <http://www.w3.org/ns/org#subOrganizationOf> <{parent[0]['p']}> .\n"
+    measure = reference.select("SELECT ?m WHERE { ?m a pko:Measure } ORDER BY ?m LIMIT 1")
+    for figure in figures:
+        filled += f"<{figure['o']}> <http://www.w3.org/ns/sosa/observedProperty> <{measure[0]['m']}> .\n"
+    out.write_text(filled, encoding="utf-8")
+    validated = CliRunner().invoke(
+        main, ["--root", str(lay.root), "validate", "--format", "json", str(out), *map(str, beside)]
+    )
+    return json.loads(validated.output)
+
+
+def draft_graph_of(lay: Layout, path: Path) -> KnowledgeGraph:
+    """A written draft loaded beside the ontology."""
+    return load([*sorted(lay.ontology.rglob("*.ttl")), path], lay)
+
+
 # -- saved HTML pages -------------------------------------------------------------------------------------
 
 
@@ -88,27 +125,10 @@ def test_html_page_is_read_without_the_sites_boilerplate(lay: Layout, tmp_path: 
         assert noise not in text
     # The body is in no graph file: drafted, typed from "PDU" in the title, and flagged.
     assert "drafted organisation:northmoor-pdu (pko:ProbationDeliveryUnit)" in result.output
-    for corpus in lay.sources.glob("*.txt"):  # the graph's own quotes are checked too: give it the corpus
-        (tmp_path / corpus.name).write_bytes(corpus.read_bytes())
-    checked = CliRunner().invoke(
-        main, ["--root", str(lay.root), "check-evidence", "--sources", str(tmp_path), str(out)]
-    )
-    assert checked.exit_code == EXIT_OK, checked.output
     # Once the curator fills the placeholders the shapes require (the PDU's parent, a corpus name for the
     # saved text, as the draft's header asks), it validates.
-    out.write_text(
-        out.read_text(encoding="utf-8").replace('"northmoor-pdu-2025.html.txt"', '"900_0123456789abcdef.txt"'),
-        encoding="utf-8",
-    )
-    with out.open("a", encoding="utf-8") as handle:
-        handle.write(
-            "\n<https://w3id.org/probation-kg/id/organisation/northmoor-pdu> "
-            "<http://www.w3.org/ns/org#subOrganizationOf> "
-            "<https://w3id.org/probation-kg/id/organisation/probation-service> .\n"
-        )
-    validated = CliRunner().invoke(main, ["--root", str(lay.root), "validate", "--format", "json", str(out)])
-    report = json.loads(validated.output)
-    assert report["counts"]["violation"] == 0, validated.output
+    report = checked_and_filled(lay, out, saved)
+    assert report["counts"]["violation"] == 0, report
 
 
 def test_boilerplate_rules_are_about_kinds_of_line() -> None:
@@ -141,6 +161,22 @@ def test_a_pdf_gives_the_facts_of_the_text_it_was_built_from(lay: Layout, ctx: G
     # Annex 2: "2.1.1. ... 81%", "2.2.1. ... 77%", "2.4.1. ... 90%"; three numbered recommendations.
     assert {v for _, v in mine["key questions"]} == {"81", "77", "90"}
     assert {n for n, _ in mine["recommendations"]} == {"1", "2", "3"}
+
+
+@pytest.mark.parametrize("as_pdf", [False, True])
+def test_a_2019_draft_validates_once_its_placeholders_are_filled(lay: Layout, tmp_path: Path, as_pdf: bool) -> None:
+    source_file = (
+        pdf_from_text(TEXT_2019.read_text(encoding="utf-8"), tmp_path / "northmoor.pdf") if as_pdf else TEXT_2019
+    )
+    out = tmp_path / "drafts" / "northmoor.ttl"
+    out.parent.mkdir()
+    result = run(lay, str(source_file), "--as", "northmoor-2019", "-o", str(out))
+    assert result.exit_code == EXIT_OK, result.output
+    # "Service: NPS Northmoor": a division the graph lacks, drafted and flagged.
+    assert "drafted organisation:nps-northmoor (pko:Division)" in result.output
+    text = out.parent / "northmoor.pdf.txt" if as_pdf else TEXT_2019
+    report = checked_and_filled(lay, out, text)
+    assert report["counts"]["violation"] == 0, report
 
 
 def test_a_pdf_without_a_text_layer_is_refused(lay: Layout, tmp_path: Path) -> None:
@@ -176,6 +212,74 @@ def test_a_framework_the_graph_lacks_names_the_codes_seen(lay: Layout, tmp_path:
     assert "graph/reference/frameworks.ttl" in result.output and "truncated" not in result.output
 
 
+def test_a_framework_is_found_from_the_graphs_data_alone(lay: Layout, tmp_path: Path) -> None:
+    """A framework added to the graph (here a test file beside graph/) is found by its codes and names, no code."""
+    standards = {
+        "1.1": "Leadership",
+        "1.2": "Staff",
+        "1.3": "Services",
+        "1.4": "Information and facilities",
+        "2.1": "Assessment",
+        "2.2": "Planning",
+        "2.3": "Implementation and delivery",
+        "2.4": "Reviewing",
+        "3.1": "Unpaid work",
+        "3.2": "Statutory victim work",
+    }
+    lines = [
+        "@prefix pko: <https://w3id.org/probation-kg/ontology#> .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
+        f"@prefix framework: <{ID_BASE}framework/> .",
+        'framework:test-unpaid a pko:RatingFramework ; rdfs:label "A framework written for the test"@en .',
+        "framework:test-unpaid-overall a pko:OverallAssessment ; skos:inScheme framework:test-unpaid ;",
+        '    rdfs:label "overall rating"@en .',
+    ]
+    for code, name in standards.items():
+        lines.append(
+            f"framework:test-unpaid-{code.replace('.', '-')} a pko:Standard ; skos:inScheme framework:test-unpaid ;"
+        )
+        lines.append(f'    rdfs:label "{name}"@en ; skos:notation "{code}" .')
+    extra = tmp_path / "test-framework.ttl"
+    extra.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ctx = GraphContext.from_graph(load([*lay.data_files(), extra], lay))
+    # The fixture's table with "3.1<TAB>Unpaid work<TAB>Good" in place of court reports: only the new framework fits.
+    report = tmp_path / "unpaid.txt"
+    report.write_text(
+        TEXT_2019.read_text(encoding="utf-8").replace(
+            "3.1\tCourt reports and case allocation\tGood", "3.1\tUnpaid work\tGood"
+        ),
+        encoding="utf-8",
+    )
+    kg = draft_graph(ingest(report, "unpaid", lay, ctx=ctx), lay)
+    used = kg.select("SELECT ?f WHERE { ?i a pko:Inspection ; pko:usesFramework ?f }")
+    assert [r["f"] for r in used] == [f"{ID_BASE}framework/test-unpaid"]
+    rated = kg.select("SELECT ?s WHERE { ?r a pko:Rating ; pko:standard ?s }")
+    assert f"{ID_BASE}framework/test-unpaid-3-1" in {r["s"] for r in rated} and len(rated) == 11
+
+
+def test_a_crc_report_is_rated_against_the_crc_framework(lay: Layout, ctx: GraphContext, tmp_path: Path) -> None:
+    """graph/reference/frameworks-crc.ttl: the CRC form of 2018-2020 rates 4.1 "Unpaid work" and 4.2 "Through the Gate"."""
+    text = TEXT_2019.read_text(encoding="utf-8").replace("Service: NPS Northmoor", "Service: Northmoor CRC")
+    text = text.replace(
+        "3. NPS-specific work\n3.1\tCourt reports and case allocation\tGood\n3.2\tStatutory victim work\tGood",
+        "4. Unpaid work and Through the Gate\n4.1\tUnpaid work\tGood\n4.2\tThrough the Gate\tRequires improvement",
+    )
+    report = tmp_path / "northmoor-crc.txt"
+    report.write_text(text, encoding="utf-8")
+    draft = ingest(report, "northmoor-crc", lay, ctx=ctx)
+    kg = draft_graph(draft, lay)
+    used = kg.select("SELECT ?f WHERE { ?i a pko:Inspection ; pko:usesFramework ?f }")
+    assert [r["f"] for r in used] == [f"{ID_BASE}framework/hmip-2019-crc"]
+    bands = {
+        r["s"]: r["b"] for r in kg.select("SELECT ?s ?b WHERE { ?r a pko:Rating ; pko:standard ?s ; pko:band ?b }")
+    }
+    assert bands[f"{ID_BASE}framework/hmip-2019-crc-4-2"] == f"{ID_BASE}vocab/band-requires-improvement"
+    assert len(bands) == 11  # the overall rating and the ten standards of the table
+    # "Service: Northmoor CRC": a CRC the graph lacks, drafted as one.
+    assert any("(pko:CommunityRehabilitationCompany)" in w for w in draft.warnings)
+
+
 def _body_of(ctx: GraphContext, title: str) -> tuple[str, list[str]]:
     parsed = ParsedReport(layout="test", framework="hmip-2025", body=title, body_quote=Quote(title, 1))
     builder = _Builder(source.ReportText(Path("t.txt"), title), parsed, "t", ctx)
@@ -203,10 +307,11 @@ def test_corpus_articles_ingest(lay: Layout, tmp_path: Path, corpus_file: str) -
     result = run(lay, str(lay.sources / corpus_file), "--as", "article", "-o", str(out))
     assert result.exit_code == EXIT_OK, result.output
     assert re.search(r"^  inspections linked\s+1$", result.output, re.MULTILINE)
-    checked = CliRunner().invoke(
-        main, ["--root", str(lay.root), "check-evidence", "--sources", str(lay.sources), str(out)]
-    )
-    assert checked.exit_code == EXIT_OK, checked.output
+    # Its quotes check; beside the graph's inspections it links into, it validates once each figure has its
+    # measure.
+    beside = (*sorted((lay.graph / "inspections").glob("*.ttl")), *sorted((lay.graph / "sources").glob("*.ttl")))
+    report = checked_and_filled(lay, out, lay.sources / corpus_file, beside)
+    assert report["counts"]["violation"] == 0, report
 
 
 def test_blog_claims_get_verdicts_against_the_report(lay: Layout, ctx: GraphContext) -> None:
@@ -246,6 +351,56 @@ def test_a_press_release_about_an_inspection_the_graph_lacks(lay: Layout, ctx: G
     assert values == {"1240", "41"}
 
 
+def test_an_article_draft_validates_once_its_placeholders_are_filled(lay: Layout, tmp_path: Path) -> None:
+    out = tmp_path / "northmoor-press.ttl"
+    result = run(lay, str(PRESS), "--as", "northmoor-press", "-o", str(out))
+    assert result.exit_code == EXIT_OK, result.output
+    # "rated probation services in Northmoor PDU": a body the graph lacks, drafted as its name says and flagged.
+    assert "drafted organisation:northmoor-pdu (pko:ProbationDeliveryUnit)" in result.output
+    inspected = draft_graph_of(lay, out).select("SELECT ?b WHERE { ?i a pko:Inspection ; pko:inspectedBody ?b }")
+    assert [r["b"] for r in inspected] == [f"{ID_BASE}organisation/northmoor-pdu"]
+    report = checked_and_filled(lay, out, PRESS)
+    assert report["counts"]["violation"] == 0, report
+
+
+PRESS_2020 = FIXTURES / "northmoor-press-release-2020.txt"
+
+
+def test_an_articles_date_decides_what_its_names_link_to(lay: Layout, ctx: GraphContext, tmp_path: Path) -> None:
+    """graph/ dates the Probation Service from unification on 26 June 2021 (event:probation-services-unified-2021).
+
+    The fixture, "Published 3 March 2020", names "the probation service in Northmoor": in 2020 that is
+    not the Probation Service of 2021. The same text published in 2022 names it.
+    """
+
+    def linked(path: Path) -> set[str]:
+        kg = draft_graph(ingest(path, "dated", lay, ctx=ctx), lay)
+        return {r["e"] for r in kg.select("SELECT ?e WHERE { ?c a pko:Claim ; pko:concerns ?e }")}
+
+    later = tmp_path / "northmoor-press-release-2022.txt"
+    later.write_text(PRESS_2020.read_text(encoding="utf-8").replace("2020", "2022"), encoding="utf-8")
+    service = f"{ID_BASE}organisation/probation-service"
+    assert service not in linked(PRESS_2020)
+    assert service in linked(later)
+
+
+def test_a_reports_publication_date_is_drafted_where_it_states_one(lay: Layout, ctx: GraphContext) -> None:
+    def issued(path: Path) -> list[tuple[str, str]]:
+        kg = draft_graph(ingest(path, "published", lay, ctx=ctx), lay)
+        rows = kg.select(
+            "SELECT ?t ?p WHERE { ?d pko:documentKind vocab:inspection-report ; dcterms:issued ?t ; "
+            "pko:issuedPrecision ?p }"
+        )
+        return [(r["t"], r["p"].rsplit("/", 1)[-1]) for r in rows]
+
+    # 003's front matter: "© Crown copyright 2019" (a year; the day is in the blog post, 000).
+    assert issued(lay.sources / "003_696e1b8b1646501d.txt") == [("2019-01-01", "precision-year")]
+    # 004, as saved, prints no date of publication.
+    assert issued(lay.sources / "004_7a4ad4ab751c8ea9.txt") == []
+    # The fixture page's stamp: "Published:" and then "14 July 2025".
+    assert issued(HTML) == [("2025-07-14", "precision-day")]
+
+
 # -- a folder at once --------------------------------------------------------------------------------------
 
 
@@ -276,11 +431,54 @@ def test_a_folder_is_drafted_file_by_file_past_a_bad_one(lay: Layout, tmp_path: 
     assert result.exit_code == EXIT_OK, result.output
 
 
+def test_json_output_for_one_file(lay: Layout, tmp_path: Path) -> None:
+    out = tmp_path / "northmoor.ttl"
+    result = CliRunner().invoke(
+        main, ["--root", str(lay.root), "ingest", str(HTML), "--as", "northmoor", "-o", str(out), "--format", "json"]
+    )
+    assert result.exit_code == EXIT_OK, result.output
+    report = json.loads(result.stdout)
+    # The fixture's ratings table: the overall rating and eight standards; its two recommendations.
+    assert (report["layout"], report["counts"]["ratings"], report["counts"]["recommendations"]) == (
+        "hmip-2025-web-text",
+        9,
+        2,
+    )
+    assert report["written"] == str(out) and report["text"] == str(tmp_path / "northmoor-pdu-2025.html.txt")
+    assert all(set(item) == {"kind", "name", "count"} for item in report["not_linked"])
+    assert any("drafted organisation:northmoor-pdu" in w for w in report["warnings"])
+    # --compare adds the table as rows of numbers; 003's ratings are the curated ones ("Overall rating" Good
+    # and ten standards).
+    result = CliRunner().invoke(
+        main,
+        ["--root", str(lay.root), "ingest", str(lay.sources / "003_696e1b8b1646501d.txt"), "--as", "x"]
+        + ["--dry-run", "--compare", "--format", "json"],
+    )
+    report = json.loads(result.stdout)
+    assert report["written"] is None
+    rows = {row["kind"]: row for row in report["comparison"]["rows"]}
+    assert (rows["ratings"]["draft"], rows["ratings"]["precision"], rows["ratings"]["recall"]) == (11, 1.0, 1.0)
+
+
+def test_json_output_for_a_folder(lay: Layout, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / PRESS.name).write_bytes(PRESS.read_bytes())
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+    result = CliRunner().invoke(main, ["--root", str(lay.root), "ingest", str(folder), "--dry-run", "--format", "json"])
+    assert result.exit_code == EXIT_SOME_FAILED
+    report = json.loads(result.stdout)
+    assert (report["drafted"], report["failed"]) == (1, 1)
+    files = {f["file"]: f for f in report["files"]}
+    assert files["broken.pdf"]["exit_code"] == EXIT_BAD_INPUT and files["broken.pdf"]["kind"] is None
+    assert files[PRESS.name]["kind"] == "article-text" and files[PRESS.name]["error"] is None
+
+
 # -- findings of the running text --------------------------------------------------------------------------
 
 
 def test_running_text_findings_against_the_curated_ones(lay: Layout, kg: KnowledgeGraph, ctx: GraphContext) -> None:
-    """The issue's target (recall 0.6 at precision 0.9), met on 004; on 003 the recall is, the precision not."""
+    """The issue's target, recall at least 0.6 at precision at least 0.9, on both reports of the corpus."""
     from probkg.ingest.compare import compare
 
     def findings(corpus_file: str):
@@ -292,4 +490,74 @@ def test_running_text_findings_against_the_curated_ones(lay: Layout, kg: Knowled
     row = findings("004_7a4ad4ab751c8ea9.txt")
     assert row.precision >= 0.9 and row.recall >= 0.6, row
     row = findings("003_696e1b8b1646501d.txt")
-    assert row.recall >= 0.6 and row.precision >= 0.8, row  # docs/ingest.md says why 0.9 is not reached
+    assert row.precision >= 0.9 and row.recall >= 0.6, row
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Word senses: the verb of offending, "about", "most important", a group of people, a verb of contact.
+        ("Nearly a third of the people supervised had committed violent offences.", (0, 0)),
+        ("Staff were committed to their work with people on probation.", (1, 0)),
+        ("Managers met monthly to settle questions concerning the estate.", (0, 0)),
+        ("The state of the waiting rooms was particularly concerning.", (0, 1)),
+        ("Plans named the needs of each person and dealt with the most critical first.", (0, 0)),
+        ("Sentencers were critical of the reports sent to court.", (0, 1)),
+        ("The team ran groups for minority ethnic women in two towns.", (0, 0)),
+        ("A minority of plans set out how risks to children would be managed.", (0, 1)),
+        ("Officers spent the first week engaging with local partners.", (0, 0)),
+        # A condition, "as well as", and a problem that is the object of a remedy judge nothing.
+        ("Where appropriate, officers shared the plan with the police.", (0, 0)),
+        ("The team visits homes as well as offices across the county.", (0, 0)),
+        ("Leaders set up a scheme to fill vacancies across the county.", (0, 0)),
+        # What should have happened is a concern.
+        ("In a few cases the police could have been told sooner.", (0, 1)),
+    ],
+)
+def test_words_judge_by_their_grammar(sentence: str, expected: tuple[int, int]) -> None:
+    """Each sentence is written for the test; the expected counts are the rules of ingest/polarity.py's docstring."""
+    from probkg.ingest.polarity import scores
+
+    assert scores(sentence) == expected
+
+
+def test_where_a_sentence_sits_tells_judgement_from_description() -> None:
+    """A chapter written for the test: each expectation is the rule of running_text.py's docstring it shows."""
+    from probkg.ingest.model import Rating
+    from probkg.ingest.running_text import findings
+
+    lines = [
+        "Summary",
+        "The division runs four offices and a central team. Its case records were accessible to every officer.",
+        "1. Delivery",
+        "The division runs four offices and a central team. Each office keeps a register accessible to all staff.",
+        "The division runs four offices and a central team. We found the registers were kept well in each office.",
+        "The division runs four offices and a central team. The registers of the offices were poor.",
+        "Leaders were effective and visible to staff. Staff in every office said that morale was good.",
+        "The division will open a fifth office next year, which leaders see as a good step.",
+        "However, some plans were poor and did not name the risks to children.",
+        "Although the offices were busy, supervision of the officers was insufficient.",
+        "Reports were thorough, but some were sent to court late.",
+        "1.4. Facilities",
+        "Good",
+        "Premises are safe, accessible and appropriate for all who use them.",
+        "Interview rooms were appropriate and were kept in good order.",
+    ]
+    out = ParsedReport("test", "test", ratings=[Rating("1.4", "Facilities", "band-good", [])])
+    found = [(f.polarity, f.text) for f in findings(lines, out, set())]
+    assert found == [
+        # A summary judges throughout: its one-word later sentence stays.
+        ("strength", "Its case records were accessible to every officer."),
+        # A paragraph that opens by describing: its one-word later sentence goes, unless the inspectors say it ...
+        ("strength", "We found the registers were kept well in each office."),
+        # ... or its one word is a verdict in itself.
+        ("area-for-improvement", "The registers of the offices were poor."),
+        # A paragraph that opens with a judgement goes on judging.
+        ("strength", "Leaders were effective and visible to staff."),
+        ("strength", "Staff in every office said that morale was good."),
+        # The plan goes; a linking "However," and a conceded "Although ..." leave one judgement; "but" joins two.
+        ("area-for-improvement", "However, some plans were poor and did not name the risks to children."),
+        ("area-for-improvement", "Although the offices were busy, supervision of the officers was insufficient."),
+        # The line after a standard's heading and its band is the framework's wording of the standard.
+        ("strength", "Interview rooms were appropriate and were kept in good order."),
+    ]

@@ -48,10 +48,12 @@ __all__ = [
     "IngestCheckError",
     "compare_with_curated",
     "draft_graph",
+    "folder_json",
     "ingest",
     "parse",
     "self_check",
     "summary",
+    "summary_json",
     "write",
 ]
 
@@ -251,6 +253,42 @@ def compare_with_curated(draft: Draft, lay: Layout, curated: KnowledgeGraph) -> 
     return compare(
         draft_graph(draft, lay), f"{ID_BASE}inspection/{draft.inspection}", curated, draft.report, draft.inspection
     )
+
+
+def summary_json(draft: Draft) -> dict[str, object]:
+    """`summary` for programs: the counts, the names not linked, the ambiguous names and the warnings."""
+    return {
+        "file": draft.report.path.name,
+        "layout": draft.layout,
+        "inspection": draft.inspection,
+        "counts": draft.counts,
+        "not_linked": [
+            {"kind": kind, "name": name, "count": n}
+            for (kind, name), n in sorted(draft.candidates.items(), key=lambda t: (t[0][0], t[0][1].lower()))
+        ],
+        "ambiguous": [{"name": name, "entities": list(iris)} for name, iris in sorted(draft.ambiguous.items())],
+        "warnings": draft.warnings,
+    }
+
+
+def folder_json(results: list[FileResult]) -> dict[str, object]:
+    """`folder_table` for programs: one object per file, then how many were drafted and how many failed."""
+    failed = sum(1 for r in results if r.error)
+    return {
+        "files": [
+            {
+                "file": r.path.name,
+                "kind": r.kind or None,
+                "facts": r.facts,
+                "not_linked": r.unlinked,
+                "error": r.error,
+                "exit_code": r.exit_code,
+            }
+            for r in results
+        ],
+        "drafted": len(results) - failed,
+        "failed": failed,
+    }
 
 
 def summary(draft: Draft) -> str:

@@ -62,6 +62,25 @@ class Comparison:
     def row(self, kind: str) -> Row:
         return next(r for r in self.rows if r.kind == kind)
 
+    def as_json(self) -> dict[str, object]:
+        """The table for programs: one object per row, precision and recall as numbers (null where undefined)."""
+        return {
+            "curated_inspection": self.curated_inspection,
+            "rows": [
+                {
+                    "kind": r.kind,
+                    "draft": r.extracted,
+                    "curated": r.curated,
+                    "correct": r.correct,
+                    "found": r.found,
+                    "precision": r.precision,
+                    "recall": r.recall,
+                }
+                for r in self.rows
+            ],
+            "differences": self.differences,
+        }
+
     def table(self, markdown: bool = False) -> str:
         head = ["kind", "draft", "curated", "correct", "found", "precision", "recall"]
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from probkg.core.errors import InputError
 from probkg.ingest import turtle
@@ -50,6 +51,13 @@ _BODY_KINDS = (
     (re.compile(r"\bregion\b", re.IGNORECASE), "pko:Region"),
 )
 """The kind of body a report's title names, most specific first ("Wales region PDU" is a PDU)."""
+
+
+def body_kind(name: str) -> str | None:
+    """The class of body a name says it is ("Northmoor PDU": a PDU), or None when it says no kind."""
+    return next((cls for pattern, cls in _BODY_KINDS if pattern.search(name)), None)
+
+
 _FOOTNOTE_MARKS = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u209f*]+")
 
 
@@ -268,6 +276,12 @@ class _Builder:
         self.candidates: Counter[tuple[str, str]] = Counter()
         self.ambiguous: dict[str, tuple[str, ...]] = {}
         self.counts: Counter[str] = Counter()
+        self.when = self.date()
+
+    def date(self) -> date | None:
+        """The report's date for dated linking: published, else its fieldwork's end or start."""
+        p = self.parsed
+        return document_date(p.published, p.end, p.start)
 
     # -- helpers ---------------------------------------------------------------------------
     def warn(self, message: str, quote: Quote | None = None) -> None:
@@ -289,7 +303,8 @@ class _Builder:
             block.add("pko:hasEvidence", subject)
 
     def link(self, text: str) -> list[str]:
-        linked, ambiguous = self.ctx.gazetteer.link(text)
+        """The entities a text names, as at the document's date (a name links only to bodies existing then)."""
+        linked, ambiguous = self.ctx.gazetteer.link(text, self.when)
         self._note_ambiguous(ambiguous)
         self.candidates.update(self.ctx.gazetteer.candidates(text))
         return linked
@@ -318,7 +333,7 @@ class _Builder:
             # The head of a name is its last word: a body counts only if its label ends the name
             # ("the Probation Service in Northmoor region" is not the Probation Service).
             end = len(printed.rstrip(" .,;:"))
-            matches = [m for m in self.ctx.gazetteer.find(printed) if m.end >= end]
+            matches = [m for m in self.ctx.gazetteer.find(printed, self.when) if m.end >= end]
             if any(m.ambiguous for m in matches):
                 raise InputError(
                     str(self.report.path),
@@ -330,7 +345,15 @@ class _Builder:
                 return bodies[0]
         if (pdu := self._pdu_by_leading_words(name)) is not None:
             return pdu
-        return self._draft_body(name, line)
+        if (kind := body_kind(name)) is None:
+            raise InputError(
+                str(self.report.path),
+                f"the inspected body '{name}' is not a body in graph/ and its name says no kind of body "
+                f"(PDU, region, CRC, NPS division): add it, with its name as a label or altLabel, to "
+                f"graph/reference/organisations.ttl and ingest again",
+                line,
+            )
+        return self.draft_body(name, kind, p.body_quote)
 
     def _pdu_by_leading_words(self, name: str) -> str | None:
         """ "Cardiff and the Vale PDU": the one PDU whose name begins with "Cardiff and the Vale"."""
@@ -348,17 +371,8 @@ class _Builder:
         )
         return iri
 
-    def _draft_body(self, name: str, line: int | None) -> str:
-        """A body the graph lacks, typed from its name, drafted for the curator instead of refusing the report."""
-        kind = next((cls for pattern, cls in _BODY_KINDS if pattern.search(name)), None)
-        if kind is None:
-            raise InputError(
-                str(self.report.path),
-                f"the inspected body '{name}' is not a body in graph/ and its name says no kind of body "
-                f"(PDU, region, CRC, NPS division): add it, with its name as a label or altLabel, to "
-                f"graph/reference/organisations.ttl and ingest again",
-                line,
-            )
+    def draft_body(self, name: str, kind: str, quote: Quote | None) -> str:
+        """A body the graph lacks, of the class its name says (`body_kind`), drafted and flagged for the curator."""
         slug = names.slug(name) or "body"
         if f"{ID_BASE}organisation/{slug}" in self.ctx.known:  # a body of that slug under another name
             slug += "-draft"
@@ -369,8 +383,8 @@ class _Builder:
             "skos:definition", lang_string("Draft: a body drafted by probkg ingest. Define it in your own words.")
         )
         block.add("skos:prefLabel", lang_string(name))
-        if self.parsed.body_quote:
-            self.evidence(block, "organisation", slug, [self.parsed.body_quote])
+        if quote:
+            self.evidence(block, "organisation", slug, [quote])
         self.blocks.append(block)
         self.counts["bodies drafted"] += 1
         self.warn(
@@ -398,6 +412,9 @@ class _Builder:
         doc.add("pko:reportsOn", f"inspection:{x}")
         if p.title:
             doc.add("dcterms:title", string(p.title))
+        if p.published and p.published_quote:
+            add_date(doc, "dcterms:issued", "pko:issuedPrecision", p.published)
+            self.evidence(doc, "document", f"{x}-report", [p.published_quote])
         if HMI_PROBATION in self.ctx.known:
             doc.add("dcterms:publisher", short(HMI_PROBATION))
         doc.add("rdfs:label", lang_string(f"Report text {self.report.text_name} (drafted by probkg ingest)"))
@@ -423,9 +440,7 @@ class _Builder:
             ("schema:endDate", "pko:endDatePrecision", p.end),
         ):
             if value:
-                # one date model: an xsd:date, padded to the first day, beside the precision the text gives
-                block.add(prop, typed(value + "0000-01-01"[len(value) :], "xsd:date"))
-                block.add(precision, "vocab:precision-" + {10: "day", 7: "month", 4: "year"}[len(value)])
+                add_date(block, prop, precision, value)
         quotes += p.date_quotes
         self.evidence(block, "inspection", x, quotes)
         self.blocks.append(block)
@@ -663,6 +678,21 @@ class _Builder:
             f"themes are machine drafts and every entity link needs checking. Rewrite them in your own\n"
             f"words (docs/curation.md) before moving this file into graph/inspections/.{corpus}"
         )
+
+
+def add_date(block: Block, prop: str, precision: str, value: str) -> None:
+    """The one date model: an xsd:date, padded to the first day, beside the precision the text gives."""
+    block.add(prop, typed(value + "0000-01-01"[len(value) :], "xsd:date"))
+    block.add(precision, "vocab:precision-" + {10: "day", 7: "month", 4: "year"}[len(value)])
+
+
+def document_date(*stated: str | None) -> date | None:
+    """The date a document speaks from, for dated linking: the first date stated (ISO, to day, month or year).
+
+    A report's publication date, else its fieldwork's end or start; a month or year stands for its first day.
+    """
+    value = next((v for v in stated if v), None)
+    return date.fromisoformat(value + "0000-01-01"[len(value) :]) if value else None
 
 
 MAX_QUOTE = 500

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date
 
 from probkg.ingest.draft import (
     CORPUS_NAME,
@@ -37,10 +38,13 @@ from probkg.ingest.draft import (
     GraphContext,
     InspectionInfo,
     _Builder,
+    add_date,
+    body_kind,
     content_words,
+    document_date,
     short,
 )
-from probkg.ingest.model import Figure, ParsedArticle, Sentence
+from probkg.ingest.model import Figure, ParsedArticle, Quote, Sentence
 from probkg.ingest.polarity import judges
 from probkg.ingest.source import ReportText
 from probkg.ingest.turtle import Block, integer, lang_string, string, typed
@@ -68,8 +72,12 @@ class _ArticleBuilder(_Builder):
         self.mentions: Counter[str] = Counter()
         self._fact_words: dict[str, frozenset[str]] = {}
         for sentence in [*([parsed.title_quote] if parsed.title_quote else []), *(s.quote for s in parsed.sentences)]:
-            linked, _ = ctx.gazetteer.link(sentence.text)
+            linked, _ = ctx.gazetteer.link(sentence.text, self.when)
             self.mentions.update(linked)
+
+    def date(self) -> date | None:
+        """The article's date of publication, for dated linking."""
+        return document_date(self.parsed.published)
 
     def fact_words(self, fact: Fact) -> frozenset[str]:
         """The content words of a fact's report quotes, worked out once per fact (claims are many)."""
@@ -95,14 +103,40 @@ class _ArticleBuilder(_Builder):
         found = [iri for iri in self.mentions if (e := self.ctx.gazetteer.entity(iri)) and e.is_body]
         return sorted(found, key=lambda iri: (-self.mentions[iri], iri))
 
-    def draft_inspection(self) -> str:
+    def unknown_body(self) -> tuple[str, str, Quote] | None:
+        """The name of a body the graph lacks that the article names most (first named on a tie), and where.
+
+        Only a name that says its kind of body ("Northmoor PDU", "... Community Rehabilitation Company")
+        counts: a run of capitalised words alone may be a person, a place or a programme.
+        """
+        counts: Counter[str] = Counter()
+        first: dict[str, tuple[str, Quote]] = {}  # the class its name says, the sentence first naming it
+        for quote in [*([self.article.title_quote] if self.article.title_quote else [])] + [
+            s.quote for s in self.article.sentences
+        ]:
+            for (kind, name), n in self.ctx.gazetteer.candidates(quote.text).items():
+                if kind == "name" and (cls := body_kind(name)):
+                    counts[name] += n
+                    first.setdefault(name, (cls, quote))
+        if not counts:
+            return None
+        name = max(counts, key=lambda k: (counts[k], -list(first).index(k)))
+        return name, *first[name]
+
+    def draft_inspection(self) -> tuple[str, str | None]:
+        """The drafted inspection and its inspected body (one the graph knows, else drafted, else None)."""
         a = self.article
         iri = f"inspection:{self.x}"
         block = Block(iri, ["pko:Inspection"])
         bodies = self.bodies()
+        body: str | None = None
         if bodies:
             top = self.mentions[bodies[0]]
             block.add("pko:inspectedBody", *(short(b) for b in bodies if self.mentions[b] == top))
+            body = bodies[0]
+        elif (unknown := self.unknown_body()) is not None:
+            body = self.draft_body(*unknown)
+            block.add("pko:inspectedBody", short(body))
         else:
             self.warn("no body the graph knows is named: add the inspected body to the draft inspection")
         quotes = []
@@ -120,7 +154,7 @@ class _ArticleBuilder(_Builder):
             self.warn("the drafted inspection has no evidence quote: add one from the article or the report")
         self.blocks.append(block)
         self.counts["inspections drafted"] += 1
-        return iri
+        return iri, body
 
     def document(self, inspection: str, info: InspectionInfo | None) -> None:
         a = self.article
@@ -131,8 +165,7 @@ class _ArticleBuilder(_Builder):
         if a.title:
             doc.add("dcterms:title", string(a.title))
         if a.published and a.published_quote:
-            doc.add("dcterms:issued", typed(a.published, "xsd:date"))
-            doc.add("pko:issuedPrecision", "vocab:precision-day")  # the one date model: a whole date
+            add_date(doc, "dcterms:issued", "pko:issuedPrecision", a.published)
             self.evidence(doc, "document", self.x, [a.published_quote])
         if info and info.reports:
             doc.add("prov:hadPrimarySource", *(short(r) for r in sorted(info.reports)))
@@ -273,10 +306,8 @@ def build(report: ReportText, parsed: ParsedArticle, x: str, ctx: GraphContext) 
     b = _ArticleBuilder(report, parsed, x, ctx)
     info = b.match_inspection()
     if info is None:
-        inspection = b.draft_inspection()
+        inspection, body = b.draft_inspection()
         b.warn(f"no inspection in graph/ fits the article; drafted {inspection}: check it, or link the article")
-        bodies = b.bodies()
-        body = bodies[0] if bodies else None
     else:
         inspection = short(info.iri)
         body = max(sorted(info.bodies), key=lambda iri: b.mentions[iri], default=None)
@@ -288,6 +319,7 @@ def build(report: ReportText, parsed: ParsedArticle, x: str, ctx: GraphContext) 
     order = (
         "inspections linked",
         "inspections drafted",
+        "bodies drafted",
         "claims",
         "claims corroborated",
         "claims differs",

@@ -69,6 +69,8 @@ def _parse(report: ReportText) -> ParsedReport:
     _findings(lines, out)
     _key_questions(report, lines, out, rec_end)
     out.findings += running_text.findings(lines, out, layouts.lines_used(out))
+    if (published := layouts.publication(report)) is not None:
+        out.published, out.published_quote = published
     return out
 
 

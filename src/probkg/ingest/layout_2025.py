@@ -77,6 +77,8 @@ def _parse(report: ReportText) -> ParsedReport:
     _recommendations(lines, headings, out)
     _people_and_dates(lines, out)
     out.findings += running_text.findings(lines, out, layouts.lines_used(out))
+    if (published := layouts.publication(report)) is not None:
+        out.published, out.published_quote = published
     return out
 
 

@@ -134,6 +134,44 @@ def year_month(month: str, year: str) -> str | None:
     return f"{int(year):04d}-{MONTHS[month]:02d}"
 
 
+_STAMP = re.compile(r"Published:?(?:\s+(?:on\s+)?(?:(\d{1,2}) )?([A-Z][a-z]+) (\d{4}))?")
+_DATE_LINE = re.compile(r"(?:(\d{1,2}) )?([A-Z][a-z]+) (\d{4})")
+_COPYRIGHT = re.compile(r"© ?Crown copyright (\d{4})")
+
+
+def _stamp_date(day: str | None, month: str, year: str) -> str | None:
+    return iso_date(day, month, year) if day else year_month(month, year)
+
+
+HEAD_LINES = 40
+"""How far into a page a date printed alone is read as its publication date (after a blanked stamp)."""
+
+
+def publication(report: ReportText) -> tuple[str, Quote] | None:
+    """When the report says it was published, as precisely as it says it, with the words that say so.
+
+    A "Published" stamp with its date ("Published: 2 May 2025") gives the day or month. The
+    inspectorate's web pages print the stamp alone, with the date below it; the boilerplate rules blank
+    such a bare stamp, so where one was blanked the first date printed alone near the top of the page
+    is taken. Failing both, the copyright line of a report's front matter ("© Crown copyright 2019")
+    gives the year, where the quote can be checked: the file itself is the evidence (a plain text);
+    the text saved from a PDF or page leaves that line out, with the rest of the licence notice.
+    """
+    lines = [line.strip() for line in report.lines]
+    stamped = any(_STAMP.fullmatch(line) for line in report.boilerplate)
+    for i, line in enumerate(lines):
+        stamp = _STAMP.fullmatch(line)
+        date = stamp if stamp and stamp.group(2) else _DATE_LINE.fullmatch(line) if stamped and i < HEAD_LINES else None
+        if date and (found := _stamp_date(date.group(1), date.group(2), date.group(3))) is not None:
+            return found, Quote.of(line, i + 1)
+    if report.kind == "text" and any(_COPYRIGHT.fullmatch(line) for line in report.boilerplate):
+        # the line was blanked as boilerplate: its number is read from the file that holds it
+        for number, line in enumerate(report.path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+            if copyright_year := _COPYRIGHT.fullmatch(line.strip()):
+                return copyright_year.group(1), Quote.of(line, number)
+    return None
+
+
 def sentence_around(line: str, start: int, end: int) -> str:
     """The sentence of `line` that holds the span start:end (ends at the next full stop)."""
     left = line.rfind(". ", 0, start)

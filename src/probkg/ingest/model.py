@@ -86,6 +86,8 @@ class ParsedReport:
     start: str | None = None  # ISO date text: "2018-11" or "2025-07-28"
     end: str | None = None
     date_quotes: list[Quote] = field(default_factory=list)
+    published: str | None = None  # ISO date text as precise as the report states it: "2019", "2025-05-02"
+    published_quote: Quote | None = None
     lead_inspector: Person | None = None
     chief_inspector: Person | None = None
     programme_manager: Person | None = None
